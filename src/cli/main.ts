@@ -1,0 +1,33 @@
+import { Command, CommanderError } from "commander";
+import { errorMessage } from "../core/errors.js";
+
+/**
+ * The CLI's composition root: builds the adapters each command needs and runs it.
+ * Returns the process exit code (0 ok, 1 failure or invalid input, 2 usage).
+ */
+export async function main(argv: readonly string[]): Promise<number> {
+  const program = new Command("ferry")
+    .description("GitOps replication and migration of Kubernetes applications between clusters")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let exitCode = 0;
+  const setExit = (code: number): void => {
+    exitCode = Math.max(exitCode, code);
+  };
+  for (const register of commands) register(program, setExit);
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      return e.exitCode === 0 ? 0 : 2;
+    }
+    process.stderr.write(`ferry: ${errorMessage(e)}\n`);
+    return 1;
+  }
+}
+
+/** Each command lives in `src/cli/commands/<name>.ts` and registers itself here. */
+export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
+
+const commands: RegisterCommand[] = [];
