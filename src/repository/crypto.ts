@@ -1,0 +1,56 @@
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
+import { FerryError } from "../core/errors.js";
+
+/**
+ * AES-256-GCM sealing of repository objects. A sealed object is
+ * `magic(4) | nonce(12) | ciphertext | tag(16)`; the key is derived from the user's secret
+ * with HKDF-SHA256 and a purpose label, so the same secret never keys two purposes.
+ */
+const MAGIC = Buffer.from("FRY1");
+const NONCE_BYTES = 12;
+const TAG_BYTES = 16;
+
+export interface RepositoryKey {
+  /** 32 bytes. */
+  readonly key: Uint8Array;
+}
+
+/** Derives the repository key from a secret (e.g. the value of FERRY_REPOSITORY_KEY). */
+export function deriveKey(secret: string | Uint8Array, purpose = "ferry repository v1"): RepositoryKey {
+  const ikm = typeof secret === "string" ? Buffer.from(secret, "utf8") : Buffer.from(secret);
+  if (ikm.length === 0) throw new FerryError("Invalid", "the repository encryption key is empty");
+  return { key: new Uint8Array(hkdfSync("sha256", ikm, Buffer.alloc(0), purpose, 32)) };
+}
+
+export function seal(key: RepositoryKey, plaintext: Uint8Array): Uint8Array {
+  const nonce = randomBytes(NONCE_BYTES);
+  const cipher = createCipheriv("aes-256-gcm", key.key, nonce);
+  const body = cipher.update(plaintext);
+  const final = cipher.final();
+  return Buffer.concat([MAGIC, nonce, body, final, cipher.getAuthTag()]);
+}
+
+export function open(key: RepositoryKey, sealed: Uint8Array): Uint8Array {
+  const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
+  if (buf.length < MAGIC.length + NONCE_BYTES + TAG_BYTES || !buf.subarray(0, 4).equals(MAGIC)) {
+    throw new FerryError("Integrity", "object is not encrypted with a Ferry repository key");
+  }
+  const nonce = buf.subarray(4, 4 + NONCE_BYTES);
+  const tag = buf.subarray(buf.length - TAG_BYTES);
+  const decipher = createDecipheriv("aes-256-gcm", key.key, nonce);
+  decipher.setAuthTag(tag);
+  try {
+    return Buffer.concat([decipher.update(buf.subarray(4 + NONCE_BYTES, buf.length - TAG_BYTES)), decipher.final()]);
+  } catch (cause) {
+    throw new FerryError("Integrity", "object failed authentication: wrong key or corrupted data", { cause });
+  }
+}
+
+export function isSealed(data: Uint8Array): boolean {
+  return data.length >= 4 && Buffer.from(data.buffer, data.byteOffset, 4).equals(MAGIC);
+}
+
+/** Hex SHA-256 of `data`: the content address of repository objects. */
+export function sha256Hex(data: Uint8Array): string {
+  return createHash("sha256").update(data).digest("hex");
+}
