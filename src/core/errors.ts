@@ -19,7 +19,11 @@ export class FerryError extends Error {
   readonly code: FerryErrorCode;
   readonly data: Readonly<Record<string, unknown>>;
 
-  constructor(code: FerryErrorCode, message: string, options: { data?: Record<string, unknown>; cause?: unknown } = {}) {
+  constructor(
+    code: FerryErrorCode,
+    message: string,
+    options: { data?: Record<string, unknown>; cause?: unknown } = {},
+  ) {
     super(redact(message), options.cause === undefined ? undefined : { cause: options.cause });
     this.name = "FerryError";
     this.code = code;

@@ -40,7 +40,10 @@ export function open(key: RepositoryKey, sealed: Uint8Array): Uint8Array {
   const decipher = createDecipheriv("aes-256-gcm", key.key, nonce);
   decipher.setAuthTag(tag);
   try {
-    return Buffer.concat([decipher.update(buf.subarray(4 + NONCE_BYTES, buf.length - TAG_BYTES)), decipher.final()]);
+    return Buffer.concat([
+      decipher.update(buf.subarray(4 + NONCE_BYTES, buf.length - TAG_BYTES)),
+      decipher.final(),
+    ]);
   } catch (cause) {
     throw new FerryError("Integrity", "object failed authentication: wrong key or corrupted data", { cause });
   }
