@@ -17,10 +17,10 @@ const DAYS: ReadonlyMap<string, number> = new Map(
   WEEKDAY_NAMES.flatMap((name, index) => {
     const spellings = [name, name.slice(0, 3)];
     if (name === "Thursday") spellings.push("Thur", "Thurs");
-    return spellings.flatMap((s) => [
+    return spellings.flatMap((s): [string, number][] => [
       [s, index],
       [s.toLowerCase(), index],
-    ]) as [string, number][];
+    ]);
   }),
 );
 
