@@ -140,9 +140,7 @@ const ZERO = "0000000000000000000000000000000000000000";
 const remoteRef = (branch: string): string => `refs/remotes/origin/${branch}`;
 
 function errorCode(e: unknown): string | undefined {
-  return typeof e === "object" && e !== null && "code" in e
-    ? String((e).code)
-    : undefined;
+  return typeof e === "object" && e !== null && "code" in e ? String(e.code) : undefined;
 }
 
 function isRejection(e: unknown): boolean {
