@@ -1,0 +1,32 @@
+import type { Clock } from "../../core/clock.js";
+import { ProcessRunner, type ExitInfo, type ProcessSpec } from "./pods/process-runner.js";
+
+/**
+ * The local cluster's single simulated node: its name and address, the processes of pods
+ * that run for real, and what the kubelet remembers between reconciles (exits, and which
+ * simulated pods have finished their simulated run). Shared by the controllers of one cluster.
+ */
+export class SimulatedNode {
+  readonly name: string;
+  /** Everything runs on this machine, so the node's address is loopback. */
+  readonly hostIP = "127.0.0.1";
+  readonly processes: ProcessRunner;
+  /** How each real process ended, by pod uid, until the kubelet writes it to the pod. */
+  readonly exits = new Map<string, ExitInfo>();
+  /** Pods (by uid) whose simulated run has ended. */
+  readonly simulatedDone = new Set<string>();
+  private readonly exitListeners = new Set<(spec: ProcessSpec) => void>();
+
+  constructor(clusterName: string, clock: Clock) {
+    this.name = `${clusterName}-node`;
+    this.processes = new ProcessRunner(clock, (spec, info) => {
+      this.exits.set(spec.uid, info);
+      for (const listener of this.exitListeners) listener(spec);
+    });
+  }
+
+  onExit(listener: (spec: ProcessSpec) => void): () => void {
+    this.exitListeners.add(listener);
+    return () => this.exitListeners.delete(listener);
+  }
+}

@@ -1,0 +1,243 @@
+import type { KubeObject } from "../../api.js";
+import { isAlreadyExists, deleteIfExists } from "../runtime/api-errors.js";
+import { setCondition, type Condition } from "../runtime/conditions.js";
+import { defineController, type Runtime } from "../runtime/controller.js";
+import { recordEvent } from "../runtime/events.js";
+import { R } from "../runtime/gvr.js";
+import { templateHash } from "../runtime/hash.js";
+import {
+  clone,
+  controllerRef,
+  field,
+  isControlledBy,
+  isDeleting,
+  keyOf,
+  splitKey,
+} from "../runtime/objects.js";
+import type { LabelSelector } from "../runtime/selectors.js";
+import type { PodTemplate } from "./pod-template.js";
+import { ownerKeys } from "./replicasets.js";
+import { writeStatusIfChanged } from "./write-status.js";
+
+export const REVISION = "deployment.kubernetes.io/revision";
+const HASH_LABEL = "pod-template-hash";
+
+const revisionOf = (rs: KubeObject): number => Number(rs.metadata.annotations?.[REVISION] ?? "0") || 0;
+const replicasOf = (o: KubeObject, path: "spec" | "status", f = "replicas"): number =>
+  field<number>(o, path, f) ?? 0;
+
+/** maxUnavailable as a count ("25%" of 4 is 1, rounded down as Kubernetes does). */
+export function maxUnavailable(deployment: KubeObject, desired: number): number {
+  const value =
+    field<number | string>(deployment, "spec", "strategy", "rollingUpdate", "maxUnavailable") ?? "25%";
+  if (field<string>(deployment, "spec", "strategy", "type") === "Recreate") return desired;
+  if (typeof value === "number") return value;
+  const percent = /^(\d+)%$/.exec(value);
+  return percent ? Math.floor((desired * Number(percent[1])) / 100) : Number(value) || 0;
+}
+
+/**
+ * Pure: a Deployment's status from its ReplicaSets — exactly the fields `kubectl rollout
+ * status` reads (observedGeneration, updated/ready/available replicas, Progressing reason).
+ */
+export function deploymentStatus(
+  deployment: KubeObject,
+  newRS: KubeObject,
+  all: readonly KubeObject[],
+  now: string,
+): Record<string, unknown> {
+  const desired = field<number>(deployment, "spec", "replicas") ?? 1;
+  const sum = (f: string): number => all.reduce((n, rs) => n + replicasOf(rs, "status", f), 0);
+  const replicas = sum("replicas");
+  const updated = replicasOf(newRS, "status");
+  const ready = sum("readyReplicas");
+  const available = sum("availableReplicas");
+  const previous = (deployment["status"] ?? {}) as Record<string, unknown>;
+  let conditions = (previous["conditions"] ?? []) as Condition[];
+  const minimum = available >= desired - maxUnavailable(deployment, desired);
+  conditions = setCondition(
+    conditions,
+    minimum
+      ? {
+          type: "Available",
+          status: "True",
+          reason: "MinimumReplicasAvailable",
+          message: "Deployment has minimum availability.",
+          lastUpdateTime: now,
+        }
+      : {
+          type: "Available",
+          status: "False",
+          reason: "MinimumReplicasUnavailable",
+          message: "Deployment does not have minimum availability.",
+          lastUpdateTime: now,
+        },
+    now,
+  );
+  const complete = updated === desired && replicas === desired && available === desired;
+  const rsName = newRS.metadata.name ?? "";
+  conditions = setCondition(
+    conditions,
+    complete
+      ? {
+          type: "Progressing",
+          status: "True",
+          reason: "NewReplicaSetAvailable",
+          message: `ReplicaSet "${rsName}" has successfully progressed.`,
+          lastUpdateTime: now,
+        }
+      : {
+          type: "Progressing",
+          status: "True",
+          reason: "ReplicaSetUpdated",
+          message: `ReplicaSet "${rsName}" is progressing.`,
+          lastUpdateTime: now,
+        },
+    now,
+  );
+  const status: Record<string, unknown> = {
+    observedGeneration: deployment.metadata.generation ?? 1,
+    replicas,
+    updatedReplicas: updated,
+    readyReplicas: ready,
+    availableReplicas: available,
+    conditions: [...conditions].sort((a, b) =>
+      a.type === "Available" ? -1 : b.type === "Available" ? 1 : 0,
+    ),
+  };
+  if (desired - available > 0) status["unavailableReplicas"] = desired - available;
+  return status;
+}
+
+/**
+ * Deployments own one ReplicaSet per template (named by pod-template-hash): the one for the
+ * current template is scaled to `spec.replicas`, older ones to zero, and revisions advance
+ * as `kubectl rollout history` expects (a rollback re-uses the old ReplicaSet).
+ */
+export const deployments = defineController("deployment", (rt) => ({
+  watches: [{ gvr: R.deployments }, { gvr: R.replicaSets, keys: ownerKeys("Deployment") }],
+  initialKeys: () => rt.ctx.api.list(R.deployments).map(keyOf),
+  reconcile: (key) => {
+    reconcileDeployment(rt, key);
+    return Promise.resolve();
+  },
+}));
+
+function reconcileDeployment(rt: Runtime, key: string): void {
+  const { api } = rt.ctx;
+  const { namespace, name } = splitKey(key);
+  const deployment = api.get(R.deployments, namespace, name);
+  if (deployment === undefined || isDeleting(deployment)) return;
+  const desired = field<number>(deployment, "spec", "replicas") ?? 1;
+  const template = clone(field<PodTemplate>(deployment, "spec", "template") ?? {});
+  const hash = templateHash(template);
+  const owned = api
+    .list(R.replicaSets, { namespace: namespace ?? "" })
+    .filter((rs) => isControlledBy(rs, deployment));
+  const maxRevision = owned.reduce((n, rs) => Math.max(n, revisionOf(rs)), 0);
+  let newRS = owned.find((rs) => rs.metadata.labels?.[HASH_LABEL] === hash);
+  if (newRS === undefined) {
+    newRS = createReplicaSet(rt, deployment, template, hash, maxRevision + 1);
+    if (newRS === undefined) return;
+  } else if (revisionOf(newRS) < maxRevision) {
+    newRS = setReplicaSet(rt, newRS, desired, String(maxRevision + 1));
+  }
+  newRS = setReplicaSet(rt, newRS, desired, undefined);
+  const others = owned.filter((rs) => rs.metadata.uid !== newRS.metadata.uid);
+  const scaledOld = others.map((rs) => setReplicaSet(rt, rs, 0, undefined));
+  pruneHistory(rt, deployment, scaledOld);
+  const revision = newRS.metadata.annotations?.[REVISION];
+  if (revision !== undefined && deployment.metadata.annotations?.[REVISION] !== revision) {
+    const annotated = clone(deployment);
+    annotated.metadata.annotations = { ...(annotated.metadata.annotations ?? {}), [REVISION]: revision };
+    api.update(R.deployments, annotated);
+    return;
+  }
+  writeStatusIfChanged(
+    api,
+    R.deployments,
+    deployment,
+    deploymentStatus(deployment, newRS, [newRS, ...scaledOld], rt.now()),
+  );
+}
+
+function createReplicaSet(
+  rt: Runtime,
+  deployment: KubeObject,
+  template: PodTemplate,
+  hash: string,
+  revision: number,
+): KubeObject | undefined {
+  const name = `${deployment.metadata.name ?? ""}-${hash}`;
+  const selector = clone(field<LabelSelector>(deployment, "spec", "selector") ?? {});
+  selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };
+  const labels = { ...(template.metadata?.labels ?? {}), [HASH_LABEL]: hash };
+  const desired = field<number>(deployment, "spec", "replicas") ?? 1;
+  try {
+    const rs = rt.ctx.api.create(R.replicaSets, {
+      apiVersion: "apps/v1",
+      kind: "ReplicaSet",
+      metadata: {
+        name,
+        namespace: deployment.metadata.namespace ?? "default",
+        labels,
+        annotations: {
+          [REVISION]: String(revision),
+          "deployment.kubernetes.io/desired-replicas": String(desired),
+          "deployment.kubernetes.io/max-replicas": String(desired + 1),
+        },
+        ownerReferences: [controllerRef(deployment)],
+      },
+      spec: {
+        replicas: desired,
+        selector,
+        template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
+      },
+    });
+    recordEvent(rt, deployment, {
+      reason: "ScalingReplicaSet",
+      message: `Scaled up replica set ${name} to ${desired}`,
+    });
+    return rs;
+  } catch (err) {
+    if (!isAlreadyExists(err)) throw err;
+    // A ReplicaSet of that name exists but is not ours (a hash collision): leave it, as a conflict to resolve.
+    rt.log.warn({ replicaSet: name }, "replica set name taken by an object the deployment does not own");
+    return undefined;
+  }
+}
+
+/** Sets a ReplicaSet's replicas (and revision), writing only when something changes. */
+function setReplicaSet(
+  rt: Runtime,
+  rs: KubeObject,
+  replicas: number,
+  revision: string | undefined,
+): KubeObject {
+  const current = field<number>(rs, "spec", "replicas");
+  const currentRevision = rs.metadata.annotations?.[REVISION];
+  if (current === replicas && (revision === undefined || revision === currentRevision)) return rs;
+  const next = clone(rs);
+  (next["spec"] as Record<string, unknown>)["replicas"] = replicas;
+  if (revision !== undefined)
+    next.metadata.annotations = { ...(next.metadata.annotations ?? {}), [REVISION]: revision };
+  if (current !== replicas) {
+    const verb = (current ?? 0) < replicas ? "up" : "down";
+    recordEvent(rt, rs, {
+      reason: "ScalingReplicaSet",
+      message: `Scaled ${verb} replica set ${rs.metadata.name ?? ""} to ${replicas}`,
+    });
+  }
+  return rt.ctx.api.update(R.replicaSets, next);
+}
+
+/** Keeps `revisionHistoryLimit` (default 10) old, scaled-down ReplicaSets; removes older ones. */
+function pruneHistory(rt: Runtime, deployment: KubeObject, old: readonly KubeObject[]): void {
+  const limit = field<number>(deployment, "spec", "revisionHistoryLimit") ?? 10;
+  const idle = old
+    .filter((rs) => replicasOf(rs, "spec") === 0 && replicasOf(rs, "status") === 0)
+    .sort((a, b) => revisionOf(a) - revisionOf(b));
+  for (const rs of idle.slice(0, Math.max(0, idle.length - limit))) {
+    deleteIfExists(rt.ctx.api, R.replicaSets, rs.metadata.namespace, rs.metadata.name ?? "");
+  }
+}
