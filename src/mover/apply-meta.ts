@@ -1,0 +1,30 @@
+import { chmod, lchown, lutimes } from "node:fs/promises";
+
+/** Metadata restore applies once contents are in place. */
+export interface Meta {
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtime: string;
+}
+
+/**
+ * Sets owner (only when running as root: nobody else may give files away), then mode (a
+ * chown clears setuid bits, so it goes first), then times (last, since the other two touch
+ * ctime only). Symlinks get owner and times; their mode is meaningless on Linux.
+ */
+export async function applyMeta(
+  path: string,
+  meta: Meta,
+  options: { readonly symlink: boolean; readonly asRoot: boolean },
+): Promise<void> {
+  if (options.asRoot) await lchown(path, meta.uid, meta.gid);
+  if (!options.symlink) await chmod(path, meta.mode);
+  // Access time is not recorded (see tree.ts); it is set to the modification time.
+  await lutimes(path, nsToSeconds(meta.mtime), nsToSeconds(meta.mtime));
+}
+
+/** Nanoseconds (decimal string) to fractional seconds at microsecond precision. */
+export function nsToSeconds(ns: string): number {
+  return Number(BigInt(ns) / 1000n) / 1e6;
+}

@@ -1,0 +1,57 @@
+import { promisify } from "node:util";
+import { deflateRaw, inflateRaw } from "node:zlib";
+import { FerryError } from "../core/errors.js";
+import { openAsync, sealAsync, type RepositoryKey } from "../repository/crypto.js";
+
+const deflateRawAsync = promisify(deflateRaw);
+const inflateRawAsync = promisify(inflateRaw);
+
+/** How blobs are compressed before they are sealed. */
+export type Compression = "off" | "deflate";
+
+/** The compression a stored blob actually has (`deflate` mode stores incompressible blobs raw). */
+export const StoredCompression = { None: 0, Deflate: 1 } as const;
+export type StoredCompression = (typeof StoredCompression)[keyof typeof StoredCompression];
+
+export interface EncodedBlob {
+  readonly bytes: Uint8Array;
+  readonly compression: StoredCompression;
+}
+
+/**
+ * Turns a blob's plaintext into its stored form: compressed (deflate level 1 on the thread
+ * pool, kept only when it saves at least 1/16) and then sealed when a key is configured.
+ */
+export async function encodeBlob(
+  plain: Uint8Array,
+  options: { readonly compression: Compression; readonly key: RepositoryKey | undefined },
+): Promise<EncodedBlob> {
+  let body = plain;
+  let compression: StoredCompression = StoredCompression.None;
+  if (options.compression === "deflate" && plain.byteLength >= 64) {
+    const packed = await deflateRawAsync(plain, { level: 1 });
+    if (packed.byteLength <= plain.byteLength - (plain.byteLength >> 4)) {
+      body = packed;
+      compression = StoredCompression.Deflate;
+    }
+  }
+  const bytes = options.key === undefined ? body : await sealAsync(options.key, body);
+  return { bytes, compression };
+}
+
+/** The inverse of `encodeBlob`; authentication failures are Integrity errors. */
+export async function decodeBlob(
+  stored: Uint8Array,
+  options: { readonly compression: StoredCompression; readonly key: RepositoryKey | undefined },
+): Promise<Uint8Array> {
+  const body = options.key === undefined ? stored : await openAsync(options.key, stored);
+  if (options.compression === StoredCompression.None) return body;
+  if (options.compression !== StoredCompression.Deflate) {
+    throw new FerryError("Integrity", `unknown blob compression ${String(options.compression)}`);
+  }
+  try {
+    return await inflateRawAsync(body);
+  } catch (cause) {
+    throw new FerryError("Integrity", "a compressed blob does not inflate", { cause });
+  }
+}

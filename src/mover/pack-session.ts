@@ -1,0 +1,171 @@
+import { FerryError } from "../core/errors.js";
+import { sha256HexAsync } from "../repository/crypto.js";
+import { encodeBlob, type Compression } from "./blob-codec.js";
+import { type BlobType, packKey, packTrailer, type PackedBlob } from "./pack.js";
+import type { IndexedPack } from "./repo-index.js";
+import type { MoverRepository } from "./repository.js";
+
+export interface PackSessionOptions {
+  readonly repo: MoverRepository;
+  readonly compression: Compression;
+  /** A pack is closed and uploaded once its blobs reach this many bytes (default 16 MiB). */
+  readonly packSize?: number;
+  /** Packs being uploaded at once; adding blobs waits while this many are in flight (default 2). */
+  readonly maxUploads?: number;
+  /** An index checkpoint is written after this many uploaded packs (default 8). */
+  readonly checkpointEvery?: number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/** What a session stored. */
+export interface PackSessionStats {
+  blobsNew: number;
+  blobBytesNew: number;
+  packs: number;
+  bytesUploaded: number;
+}
+
+interface OpenPack {
+  readonly parts: Uint8Array[];
+  readonly blobs: PackedBlob[];
+  size: number;
+}
+
+/**
+ * Collects new blobs into packs (data and trees in separate packs, so loading trees does
+ * not fetch file data), uploads full packs with bounded concurrency and back-pressure, and
+ * writes index checkpoints. A blob the repository or this session already holds is never
+ * stored again.
+ */
+export class PackSession {
+  readonly stats: PackSessionStats = { blobsNew: 0, blobBytesNew: 0, packs: 0, bytesUploaded: 0 };
+  private readonly pending = new Set<string>();
+  private readonly open = new Map<BlobType, OpenPack>();
+  private readonly uploads = new Set<Promise<void>>();
+  private uploaded: IndexedPack[] = [];
+  private indexWrites: Promise<void> = Promise.resolve();
+  private failure: unknown;
+  private readonly packSize: number;
+  private readonly maxUploads: number;
+  private readonly checkpointEvery: number;
+
+  constructor(private readonly options: PackSessionOptions) {
+    this.packSize = options.packSize ?? 16 * 1024 * 1024;
+    this.maxUploads = options.maxUploads ?? 2;
+    this.checkpointEvery = options.checkpointEvery ?? 8;
+  }
+
+  /** Whether the repository or this session holds blob `id`. */
+  has(id: string): boolean {
+    return this.pending.has(id) || this.options.repo.index.has(id);
+  }
+
+  /**
+   * Stores blob `id` (the hex SHA-256 of `plain`) unless it is known; resolves once the blob
+   * is in a pack, and waits while too many packs are being uploaded. True when it was new.
+   */
+  async add(type: BlobType, id: string, plain: Uint8Array): Promise<boolean> {
+    this.check();
+    if (this.has(id)) return false;
+    this.pending.add(id);
+    const encoded = await encodeBlob(plain, {
+      compression: this.options.compression,
+      key: this.options.repo.key,
+    });
+    this.check();
+    const pack = this.packFor(type);
+    pack.parts.push(encoded.bytes);
+    pack.blobs.push({
+      id,
+      type,
+      compression: encoded.compression,
+      offset: pack.size,
+      length: encoded.bytes.byteLength,
+      rawLength: plain.byteLength,
+    });
+    pack.size += encoded.bytes.byteLength;
+    this.stats.blobsNew += 1;
+    this.stats.blobBytesNew += plain.byteLength;
+    if (pack.size >= this.packSize) {
+      this.open.delete(type);
+      this.startUpload(pack);
+    }
+    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
+    this.check();
+    return true;
+  }
+
+  /** Uploads the open packs, waits for every upload and writes the final index. */
+  async flush(): Promise<void> {
+    for (const [type, pack] of this.open) {
+      this.open.delete(type);
+      this.startUpload(pack);
+    }
+    while (this.uploads.size > 0) await Promise.race(this.uploads);
+    this.check();
+    this.checkpoint();
+    await this.indexWrites;
+    this.check();
+  }
+
+  private packFor(type: BlobType): OpenPack {
+    let pack = this.open.get(type);
+    if (pack === undefined) {
+      pack = { parts: [], blobs: [], size: 0 };
+      this.open.set(type, pack);
+    }
+    return pack;
+  }
+
+  private startUpload(pack: OpenPack): void {
+    const upload = this.upload(pack).then(
+      () => {
+        this.uploads.delete(upload);
+      },
+      (err: unknown) => {
+        this.uploads.delete(upload);
+        this.failure ??= err;
+      },
+    );
+    this.uploads.add(upload);
+  }
+
+  private async upload(pack: OpenPack): Promise<void> {
+    const { repo } = this.options;
+    const bytes = Buffer.concat([...pack.parts, packTrailer(pack.blobs, repo.key)]);
+    pack.parts.length = 0;
+    const id = await sha256HexAsync(bytes);
+    this.check();
+    await repo.store.put(packKey(id), bytes);
+    this.stats.packs += 1;
+    this.stats.bytesUploaded += bytes.byteLength;
+    const indexed = { id, blobs: pack.blobs };
+    repo.index.addPack(indexed);
+    for (const blob of pack.blobs) this.pending.delete(blob.id);
+    this.uploaded.push(indexed);
+    if (this.uploaded.length >= this.checkpointEvery) this.checkpoint();
+  }
+
+  /** Queues an index file for the packs uploaded since the last one (written one at a time). */
+  private checkpoint(): void {
+    const packs = this.uploaded;
+    if (packs.length === 0) return;
+    this.uploaded = [];
+    this.indexWrites = this.indexWrites.then(async () => {
+      try {
+        this.stats.bytesUploaded += await this.options.repo.writeIndex(packs);
+      } catch (err) {
+        this.failure ??= err;
+      }
+    });
+  }
+
+  private check(): void {
+    if (this.failure !== undefined) {
+      throw this.failure instanceof Error
+        ? this.failure
+        : new FerryError("IO", "a pack upload failed", { cause: this.failure });
+    }
+    if (this.options.signal?.aborted === true) throw new FerryError("Aborted", "the backup was aborted");
+  }
+}

@@ -1,0 +1,254 @@
+import { link, lstat, mkdir, open, readdir, rm, symlink, truncate } from "node:fs/promises";
+import { join } from "node:path";
+import pLimit from "p-limit";
+import { systemClock, type Clock } from "../core/clock.js";
+import { FerryError, isFerryError } from "../core/errors.js";
+import type { ProgressSink } from "../core/progress.js";
+import type { RepositoryKey } from "../repository/crypto.js";
+import type { ObjectStore } from "../repository/object-store.js";
+import { applyMeta, type Meta } from "./apply-meta.js";
+import { packKey } from "./pack.js";
+import { MoverRepository } from "./repository.js";
+import { loadSnapshot } from "./snapshot.js";
+import { recoverSwap, stagingPath, swapInto } from "./swap.js";
+import { decodeTree, type TreeNode } from "./tree.js";
+import { dataRuns } from "./zero.js";
+
+/**
+ * `swap`: build the copy next to `target` and rename it into place only when complete (the
+ * previous copy stays intact until then). `mirror`: restore into `target` itself and delete
+ * whatever the snapshot does not hold — for a mount point, which cannot be renamed.
+ */
+export type RestoreMode = "swap" | "mirror";
+
+export interface RestoreOptions {
+  readonly store: ObjectStore;
+  readonly key?: RepositoryKey | undefined;
+  /** Snapshot id, unique id prefix or `latest`. */
+  readonly snapshot: string;
+  readonly target: string;
+  readonly mode?: RestoreMode;
+  readonly signal?: AbortSignal | undefined;
+  readonly onProgress?: ProgressSink;
+  readonly clock?: Clock;
+}
+
+export interface RestoreResult {
+  readonly snapshotId: string;
+  readonly files: number;
+  readonly dirs: number;
+  readonly bytesTotal: number;
+  /** Bytes written to files (holes excluded). */
+  readonly bytesWritten: number;
+  readonly packsRead: number;
+  readonly durationMs: number;
+}
+
+interface ChunkTarget {
+  readonly path: string;
+  readonly rel: string;
+  readonly offset: number;
+}
+
+const PACKS_IN_FLIGHT = 2;
+
+/**
+ * Restores a snapshot: creates the tree, then fetches each needed pack once and writes its
+ * chunks where they belong (every chunk verified against its SHA-256; a mismatch is an
+ * Integrity error naming the file), skipping zero blocks so sparse files stay sparse, and
+ * finally sets owners, modes and times (directories last, deepest first).
+ */
+export async function restore(options: RestoreOptions): Promise<RestoreResult> {
+  const clock = options.clock ?? systemClock;
+  const started = clock.now().getTime();
+  const repo = await MoverRepository.open(options.store, { key: options.key });
+  const snapshot = await loadSnapshot(repo, options.snapshot);
+  const mode = options.mode ?? "swap";
+  let dest = options.target;
+  if (mode === "swap") {
+    await recoverSwap(options.target);
+    dest = stagingPath(options.target);
+  }
+  await mkdir(dest, { recursive: true });
+  const run = new RestoreRun(repo, options, clock, mode, dest);
+  try {
+    await run.materialize(snapshot.tree, dest, "");
+    await run.writeChunks();
+    await run.applyAllMeta(dest, snapshot.root);
+    if (mode === "swap") await swapInto(dest, options.target);
+  } catch (err) {
+    if (mode === "swap") await rm(dest, { recursive: true, force: true });
+    throw err;
+  }
+  run.report(true);
+  return {
+    snapshotId: snapshot.id,
+    files: run.files,
+    dirs: run.dirs,
+    bytesTotal: run.bytesTotal,
+    bytesWritten: run.bytesWritten,
+    packsRead: run.packsRead,
+    durationMs: clock.now().getTime() - started,
+  };
+}
+
+class RestoreRun {
+  files = 0;
+  dirs = 0;
+  bytesTotal = 0;
+  bytesWritten = 0;
+  packsRead = 0;
+  private bytesDone = 0;
+  private lastReport = 0;
+  /** pack id → blob id → where its plaintext goes. */
+  private readonly plan = new Map<string, Map<string, ChunkTarget[]>>();
+  private readonly metas: { path: string; meta: Meta; symlink: boolean }[] = [];
+  private readonly dirMetas: { path: string; meta: Meta }[] = [];
+  private readonly asRoot = process.getuid?.() === 0;
+
+  constructor(
+    private readonly repo: MoverRepository,
+    private readonly options: RestoreOptions,
+    private readonly clock: Clock,
+    private readonly mode: RestoreMode,
+    private readonly dest: string,
+  ) {}
+
+  /** Creates directories, symlinks, hard links and sized (sparse) files; plans chunk writes. */
+  async materialize(treeId: string, dir: string, rel: string): Promise<void> {
+    this.check();
+    const tree = decodeTree(await this.repo.readBlob(treeId, `restoring /${rel}`), treeId);
+    if (this.mode === "mirror") await this.removeExtraneous(dir, tree.nodes);
+    for (const node of tree.nodes) {
+      const path = join(dir, node.name);
+      const relPath = rel === "" ? node.name : `${rel}/${node.name}`;
+      if (this.mode === "mirror" && node.type !== "dir") await rm(path, { recursive: true, force: true });
+      switch (node.type) {
+        case "dir":
+          await mkdir(path, { recursive: true });
+          this.dirs += 1;
+          await this.materialize(node.subtree, path, relPath);
+          this.dirMetas.push({ path, meta: node });
+          break;
+        case "symlink":
+          await symlink(node.target, path);
+          this.metas.push({ path, meta: node, symlink: true });
+          break;
+        case "hardlink":
+          await link(join(this.dest, ...node.link.split("/")), path);
+          break;
+        case "file": {
+          const handle = await open(path, "w");
+          await handle.close();
+          if (node.size > 0) await truncate(path, node.size);
+          this.files += 1;
+          this.bytesTotal += node.size;
+          let offset = 0;
+          for (const item of node.content) {
+            if (typeof item === "number") {
+              offset += item;
+              this.bytesDone += item;
+              continue;
+            }
+            const at = this.repo.locate(item, `restoring ${relPath}`);
+            this.planChunk(at.pack, item, { path, rel: relPath, offset });
+            offset += at.rawLength;
+          }
+          if (offset !== node.size) {
+            throw new FerryError(
+              "Integrity",
+              `restoring ${relPath}: its chunks add up to ${offset} bytes, not ${node.size}`,
+            );
+          }
+          this.metas.push({ path, meta: node, symlink: false });
+          break;
+        }
+      }
+    }
+  }
+
+  /** Fetches each planned pack once (a few at a time) and writes its chunks. */
+  async writeChunks(): Promise<void> {
+    const limit = pLimit(PACKS_IN_FLIGHT);
+    await Promise.all(
+      [...this.plan.entries()].map(([packId, blobs]) =>
+        limit(async () => {
+          this.check();
+          const pack = await this.repo.store.get(packKey(packId)).catch((cause: unknown) => {
+            const first = blobs.values().next().value?.[0]?.rel ?? "?";
+            if (isFerryError(cause, "NotFound")) {
+              throw new FerryError("Integrity", `restoring ${first}: pack ${packId} is missing`, { cause });
+            }
+            throw cause;
+          });
+          this.packsRead += 1;
+          for (const [blobId, targets] of blobs) {
+            const at = this.repo.locate(blobId, `restoring ${targets[0]!.rel}`);
+            const plain = await this.repo.blobFromPack(pack, at, blobId, `restoring ${targets[0]!.rel}`);
+            for (const t of targets) await this.writeAt(t, plain);
+          }
+          this.plan.delete(packId);
+        }),
+      ),
+    );
+  }
+
+  /** Owners, modes and times: files and links first, then directories deepest first. */
+  async applyAllMeta(root: string, rootMeta: Meta): Promise<void> {
+    for (const m of this.metas) await applyMeta(m.path, m.meta, { symlink: m.symlink, asRoot: this.asRoot });
+    // Directories were pushed after their contents (post-order), so children come first.
+    for (const d of this.dirMetas) await applyMeta(d.path, d.meta, { symlink: false, asRoot: this.asRoot });
+    await applyMeta(root, rootMeta, { symlink: false, asRoot: this.asRoot });
+  }
+
+  report(force: boolean): void {
+    const sink = this.options.onProgress;
+    if (sink === undefined) return;
+    const now = this.clock.now().getTime();
+    if (!force && now - this.lastReport < 250) return;
+    this.lastReport = now;
+    sink({ task: "restore", done: this.packsRead, bytesDone: this.bytesDone, bytesTotal: this.bytesTotal });
+  }
+
+  private planChunk(pack: string, blob: string, target: ChunkTarget): void {
+    let blobs = this.plan.get(pack);
+    if (blobs === undefined) {
+      blobs = new Map();
+      this.plan.set(pack, blobs);
+    }
+    const targets = blobs.get(blob);
+    if (targets === undefined) blobs.set(blob, [target]);
+    else targets.push(target);
+  }
+
+  private async writeAt(target: ChunkTarget, plain: Uint8Array): Promise<void> {
+    const handle = await open(target.path, "r+");
+    try {
+      for (const [from, to] of dataRuns(plain, target.offset)) {
+        await handle.write(plain, from, to - from, target.offset + from);
+        this.bytesWritten += to - from;
+      }
+    } finally {
+      await handle.close();
+    }
+    this.bytesDone += plain.byteLength;
+    this.report(false);
+  }
+
+  private async removeExtraneous(dir: string, nodes: readonly TreeNode[]): Promise<void> {
+    const wanted = new Map(nodes.map((n) => [n.name, n]));
+    for (const name of await readdir(dir)) {
+      const node = wanted.get(name);
+      if (node === undefined) {
+        await rm(join(dir, name), { recursive: true, force: true });
+      } else if (node.type === "dir") {
+        const st = await lstat(join(dir, name));
+        if (!st.isDirectory()) await rm(join(dir, name), { force: true });
+      }
+    }
+  }
+
+  private check(): void {
+    if (this.options.signal?.aborted === true) throw new FerryError("Aborted", "the restore was aborted");
+  }
+}
