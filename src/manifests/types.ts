@@ -346,7 +346,7 @@ export type ProblemCode =
   | "target-is-source"
   | "too-many-pvcs"
   | "pvc-map"
-  | "schedule-choice"
+  | "one-of"
   | "invalid-cron"
   | "invalid-timezone"
   | "invalid-time"
@@ -377,7 +377,7 @@ export interface LoadedObject<M extends Manifest = Manifest> {
    * The location of a field inside this object, for problems raised by later checks. Points at
    * a scalar's value, or at the key of a collection; falls back to the nearest ancestor that exists.
    */
-  locate(path: FieldPath): SourceLocation;
+  readonly locate: (path: FieldPath) => SourceLocation;
 }
 
 /** Every valid object of a desired-state tree, with lookups. Objects failing the schema are left out. */
@@ -408,8 +408,11 @@ export interface TreeEntry {
 export interface TreeSource {
   /** For messages: the directory, or `<dir>@<ref>`. */
   readonly description: string;
-  /** Every file under the tree's root (the loader picks the desired-state paths). */
-  list(): Promise<readonly TreeEntry[]>;
+  /**
+   * Every file under the tree's root (the loader picks the desired-state paths). `under` names
+   * the top-level folders the loader wants; a source may use it to skip the rest, or ignore it.
+   */
+  list(under?: readonly string[]): Promise<readonly TreeEntry[]>;
   read(path: string): Promise<Uint8Array>;
 }
 

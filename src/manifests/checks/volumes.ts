@@ -1,0 +1,118 @@
+import type { LoadedObject, VolumeReplication } from "../types.js";
+import type { CheckContext } from "./context.js";
+import { problemAt } from "./problem.js";
+
+/**
+ * Volume replications: both clusters and groups exist, the two ends differ, and the pvcMap
+ * maps every PVC of the source group onto a distinct PVC of the target group and nothing
+ * else. (A group's size and uniqueness are schema rules.)
+ */
+export function checkVolumes(ctx: CheckContext): void {
+  for (const replication of ctx.state.list("VolumeReplication")) checkReplication(ctx, replication);
+}
+
+function checkReplication(ctx: CheckContext, replication: LoadedObject<VolumeReplication>): void {
+  const { spec, metadata } = replication.manifest;
+  const { namespace } = metadata;
+  for (const side of ["source", "target"] as const) {
+    ctx.resolves(replication, ["spec", side, "cluster"], "Cluster", spec[side].cluster);
+  }
+  // Within one cluster a replication is a copy into a second group (a warm copy in dev);
+  // onto the very same group it would overwrite its own source.
+  if (spec.source.cluster === spec.target.cluster && spec.source.volumeGroup === spec.target.volumeGroup) {
+    ctx.report(
+      problemAt(
+        replication,
+        ["spec", "target"],
+        "target-is-source",
+        `source and target are both VolumeGroup ${spec.source.volumeGroup} on cluster ${spec.source.cluster}`,
+      ),
+    );
+  }
+  if (spec.schedulePolicyName !== undefined) {
+    ctx.resolves(replication, ["spec", "schedulePolicyName"], "SchedulePolicy", spec.schedulePolicyName);
+  }
+  if (spec.repository !== undefined) {
+    ctx.resolves(replication, ["spec", "repository"], "ReplicationRepository", spec.repository);
+  }
+  const source = ctx.resolves(
+    replication,
+    ["spec", "source", "volumeGroup"],
+    "VolumeGroup",
+    spec.source.volumeGroup,
+    namespace,
+  )
+    ? ctx.state.get("VolumeGroup", spec.source.volumeGroup, namespace)
+    : undefined;
+  const target = ctx.resolves(
+    replication,
+    ["spec", "target", "volumeGroup"],
+    "VolumeGroup",
+    spec.target.volumeGroup,
+    namespace,
+  )
+    ? ctx.state.get("VolumeGroup", spec.target.volumeGroup, namespace)
+    : undefined;
+
+  const sourcePvcs = new Set(source?.manifest.spec.pvcs ?? []);
+  const targetPvcs = new Set(target?.manifest.spec.pvcs ?? []);
+  const mappedTo = new Map<string, string>();
+  for (const [from, to] of Object.entries(spec.pvcMap)) {
+    if (source !== undefined && !sourcePvcs.has(from)) {
+      ctx.report(
+        problemAt(
+          replication,
+          ["spec", "pvcMap", from],
+          "pvc-map",
+          `PVC ${from} is not in source VolumeGroup ${spec.source.volumeGroup}`,
+        ),
+      );
+    }
+    if (target !== undefined && !targetPvcs.has(to)) {
+      ctx.report(
+        problemAt(
+          replication,
+          ["spec", "pvcMap", from],
+          "pvc-map",
+          `PVC ${to} is not in target VolumeGroup ${spec.target.volumeGroup}`,
+        ),
+      );
+    }
+    const previous = mappedTo.get(to);
+    if (previous !== undefined) {
+      ctx.report(
+        problemAt(
+          replication,
+          ["spec", "pvcMap", from],
+          "pvc-map",
+          `PVCs ${previous} and ${from} both map to ${to}`,
+        ),
+      );
+    }
+    mappedTo.set(to, from);
+  }
+  for (const pvc of sourcePvcs) {
+    if (!Object.hasOwn(spec.pvcMap, pvc)) {
+      ctx.report(
+        problemAt(
+          replication,
+          ["spec", "pvcMap"],
+          "pvc-map",
+          `PVC ${pvc} of source VolumeGroup ${spec.source.volumeGroup} is not mapped`,
+        ),
+      );
+    }
+  }
+  for (const pvc of targetPvcs) {
+    if (!mappedTo.has(pvc)) {
+      ctx.report(
+        problemAt(
+          replication,
+          ["spec", "pvcMap"],
+          "pvc-map",
+          `PVC ${pvc} of target VolumeGroup ${spec.target.volumeGroup} is not mapped onto`,
+        ),
+      );
+    }
+  }
+}
