@@ -1,7 +1,8 @@
+import * as fs from "node:fs";
+import { gitTree } from "../../manifests/tree-git.js";
 import type { TreeSource } from "../../manifests/types.js";
 import { FerryError } from "../../core/errors.js";
 import type { GitRemote } from "./remote.js";
-import { commitTree } from "./commit-tree.js";
 
 /** What one poll saw. `commit` is the branch tip (present whenever the branch exists). */
 export interface PollResult {
@@ -52,7 +53,6 @@ export function createGitSource(options: GitSourceOptions): GitSource {
       lastSeen = commit;
       return { changed: true, commit };
     },
-    readTree: (commit) =>
-      commitTree({ gitdir: remote.gitdir, commit, description: `${remote.display}@${commit.slice(0, 12)}` }),
+    readTree: (commit) => gitTree({ fs, gitdir: remote.gitdir, ref: commit }),
   };
 }
