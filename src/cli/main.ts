@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../core/errors.js";
+import { registerValidate } from "./commands/validate.js";
 
 /**
  * The CLI's composition root: builds the adapters each command needs and runs it.
@@ -30,4 +31,4 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Each command lives in `src/cli/commands/<name>.ts` and registers itself here. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
-const commands: RegisterCommand[] = [];
+const commands: RegisterCommand[] = [registerValidate];
