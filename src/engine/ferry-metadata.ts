@@ -8,7 +8,7 @@
 export const MANAGED_BY_LABEL = "ferry.dev/managed-by";
 export const MANAGED_BY_VALUE = "ferry";
 
-/** Label and annotation: the Migration (or schedule run) that wrote the object. */
+/** Label and annotation: the Migration (or, for schedule runs, the MigrationSchedule) that wrote the object. */
 export const MIGRATION_KEY = "ferry.dev/migration";
 /** Annotation (and label when the value is a valid label value): the source cluster. */
 export const SOURCE_CLUSTER_KEY = "ferry.dev/source-cluster";

@@ -14,7 +14,7 @@ import {
 } from "../ferry-metadata.js";
 
 export interface Provenance {
-  /** The Migration's name (for a schedule, the run's name). */
+  /** The Migration's name (for a schedule's runs, the schedule's name: stable across runs). */
   readonly migration: string;
   readonly sourceCluster: string;
   /** The backup id in the replication repository. */

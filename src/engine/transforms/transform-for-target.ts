@@ -24,7 +24,11 @@ export type TransformSpec = Pick<
 >;
 
 export interface TransformContext {
-  /** The Migration's name, or the schedule run's name. */
+  /**
+   * The Migration's name; for a MigrationSchedule's runs, the schedule's name — it must stay
+   * the same across runs, or every run would rewrite every object. The backup id (volatile,
+   * ignored when comparing) tells runs apart.
+   */
   readonly migration: string;
   readonly sourceCluster: string;
   /** The backup id the object was read from. */
