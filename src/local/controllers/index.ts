@@ -3,7 +3,10 @@ import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import { systemClock } from "../../core/clock.js";
 import { SimulatedNode } from "./node.js";
+import { bootstrap } from "./bootstrap.js";
 import { kubelet } from "./pods/kubelet.js";
+import { volumeProvisioner } from "./volumes/provisioner.js";
+import { volumeReclaimer } from "./volumes/reclaim.js";
 import { deployments } from "./workloads/deployments.js";
 import { replicaSets } from "./workloads/replicasets.js";
 
@@ -36,7 +39,14 @@ export type Controller = (ctx: NodeContext) => RunningControllers;
 const STOP_GRACE_MS = 5_000;
 
 /** The controllers every local cluster runs, kwok-style. */
-export const controllers: Controller[] = [kubelet, replicaSets, deployments];
+export const controllers: Controller[] = [
+  bootstrap,
+  kubelet,
+  replicaSets,
+  deployments,
+  volumeProvisioner,
+  volumeReclaimer,
+];
 
 /** Starts every controller; the returned `stop` stops them all. */
 export function startControllers(ctx: ControllerContext): RunningControllers {

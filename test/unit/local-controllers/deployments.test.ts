@@ -119,8 +119,8 @@ describe("deployment controller", () => {
     });
     const sets = h.api.list(R.replicaSets, { namespace: "shop" });
     const byRevision = Object.fromEntries<number>(
-      sets.map((rs): [string | undefined, number] => [
-        rs.metadata.annotations?.["deployment.kubernetes.io/revision"],
+      sets.map((rs): [string, number] => [
+        rs.metadata.annotations?.["deployment.kubernetes.io/revision"] ?? "",
         (rs["spec"] as { replicas: number }).replicas,
       ]),
     );
