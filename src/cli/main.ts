@@ -2,6 +2,7 @@ import { Command, CommanderError } from "commander";
 import { errorMessage } from "../core/errors.js";
 import { registerMover } from "./commands/mover.js";
 import { registerValidate } from "./commands/validate.js";
+import { registerVersion } from "./commands/version.js";
 
 /**
  * The CLI's composition root: builds the adapters each command needs and runs it.
@@ -32,4 +33,4 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Each command lives in `src/cli/commands/<name>.ts` and registers itself here. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
-const commands: RegisterCommand[] = [registerValidate, registerMover];
+const commands: RegisterCommand[] = [registerValidate, registerMover, registerVersion];
