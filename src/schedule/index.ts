@@ -14,3 +14,4 @@ export {
   type PolicyProblem,
   type PolicyType,
 } from "./types.js";
+export { describePolicy, formatInstant } from "./describe.js";
