@@ -27,10 +27,12 @@ export function wrapS3Error(
   // A missing bucket is also a 404, but it is a configuration problem, not a missing object.
   const notFound = name !== "NoSuchBucket" && (NOT_FOUND_NAMES.has(name) || status === 404);
   const what = `${context.operation} ${context.key || "/"} in ${context.where}`;
+  // A HEAD response has no body, so the SDK can only call its errors Unknown/UnknownError.
+  const informative = (text: string): boolean => text !== "" && text !== "Unknown" && text !== "UnknownError";
   const reason = [
     status === undefined ? undefined : `HTTP ${status}`,
-    name,
-    detail === name ? undefined : detail,
+    informative(name) ? name : undefined,
+    detail === name || !informative(detail) ? undefined : detail,
   ]
     .filter((part) => part !== undefined && part !== "")
     .join(": ");

@@ -44,12 +44,12 @@ export function shopResources(namespace = "shop"): StoredResource[] {
       metadata: meta("web"),
       spec: { ports: [{ port: 80 }] },
     } as StoredResource,
-    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } } as StoredResource,
+    { apiVersion: "v1", kind: "Namespace", metadata: { name: namespace } },
     {
       apiVersion: "apiextensions.k8s.io/v1",
       kind: "CustomResourceDefinition",
       metadata: { name: "carts.shop.example.com" },
-    } as StoredResource,
+    },
   ];
 }
 
