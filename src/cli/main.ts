@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../core/errors.js";
+import { registerFailover } from "./commands/failover.js";
 import { registerMover } from "./commands/mover.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
@@ -33,4 +34,4 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Each command lives in `src/cli/commands/<name>.ts` and registers itself here. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
-const commands: RegisterCommand[] = [registerValidate, registerMover, registerVersion];
+const commands: RegisterCommand[] = [registerValidate, registerMover, registerVersion, registerFailover];

@@ -83,7 +83,7 @@ export function swapVolumeReplicationRoles(request: SwapRolesRequest): Result<Sw
   const pvcMap = doc.getIn(["spec", "pvcMap"], true);
   if (pvcMap !== undefined) {
     if (!isMap(pvcMap)) return problem(doc.range[0], `spec.pvcMap of ${request.name} is not a map`);
-    for (const pair of (pvcMap).items) {
+    for (const pair of pvcMap.items) {
       if (!isScalar(pair.key) || !isScalar(pair.value)) {
         return problem(rangeOf(pvcMap)[0], `spec.pvcMap of ${request.name} must map PVC names to PVC names`);
       }
