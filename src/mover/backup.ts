@@ -9,7 +9,6 @@ import type { ProgressSink } from "../core/progress.js";
 import { sha256Hex, sha256HexAsync, type RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import type { Compression } from "./blob-codec.js";
-import { ByteBudget } from "./byte-budget.js";
 import type { ChunkerParams, Cutter } from "./chunker.js";
 import { forEachChunk } from "./file-chunks.js";
 import { BlobType } from "./pack.js";
@@ -45,7 +44,6 @@ export interface BackupResult {
   readonly snapshot: Snapshot;
 }
 
-const CHUNK_BUDGET = 48 * 1024 * 1024;
 const FILES_IN_FLIGHT = 16;
 const LARGE_FILES_IN_FLIGHT = 2;
 const ASYNC_HASH_MIN = 64 * 1024;
@@ -118,7 +116,6 @@ class BackupRun {
   private bytesGrandTotal: number | undefined;
   private bytesDone = 0;
   private lastReport = 0;
-  private readonly budget = new ByteBudget(CHUNK_BUDGET);
   private readonly largeFiles = pLimit(LARGE_FILES_IN_FLIGHT);
   private readonly inodes = new Map<string, string>();
 
@@ -246,21 +243,15 @@ class BackupRun {
 
   private largeFile(path: string): Promise<{ content: ContentItem[]; size: number }> {
     return this.largeFiles(async () => {
-      const items: Promise<ContentItem>[] = [];
+      const content: ContentItem[] = [];
       const size = await forEachChunk(path, this.cutter, async (chunk) => {
         this.check();
         this.stats.bytesRead += chunk.byteLength;
-        const length = chunk.byteLength;
-        await this.budget.acquire(length);
-        const copy = Buffer.from(chunk); // the reader reuses its buffer
-        const item = this.storeChunk(copy).finally(() => {
-          this.budget.release(length);
-          this.advance(length);
-        });
-        item.catch(() => undefined);
-        items.push(item);
+        // storeChunk copies the chunk into a pack before it resolves: the reader may then reuse it.
+        content.push(await this.storeChunk(chunk));
+        this.advance(chunk.byteLength);
       });
-      return { content: await Promise.all(items), size };
+      return { content, size };
     });
   }
 

@@ -1,7 +1,8 @@
 import { FerryError } from "../core/errors.js";
-import { sha256HexAsync } from "../repository/crypto.js";
+import { sha256Hex } from "../repository/crypto.js";
 import { encodeBlob, type Compression } from "./blob-codec.js";
-import { type BlobType, packKey, packTrailer, type PackedBlob } from "./pack.js";
+import { BlobType, packKey, packTrailer, type PackedBlob } from "./pack.js";
+import { PackBuffer } from "./pack-buffer.js";
 import type { IndexedPack } from "./repo-index.js";
 import type { MoverRepository } from "./repository.js";
 
@@ -25,10 +26,12 @@ export interface PackSessionStats {
   bytesUploaded: number;
 }
 
+/** Trailer bytes besides the 42-byte entries: length, magic and the seal's nonce, tag and magic. */
+const TRAILER_RESERVE = 8 + 32;
+
 interface OpenPack {
-  readonly parts: Uint8Array[];
+  readonly buffer: PackBuffer;
   readonly blobs: PackedBlob[];
-  size: number;
 }
 
 /**
@@ -42,6 +45,7 @@ export class PackSession {
   private readonly pending = new Set<string>();
   private readonly open = new Map<BlobType, OpenPack>();
   private readonly uploads = new Set<Promise<void>>();
+  private readonly spare: PackBuffer[] = [];
   private uploaded: IndexedPack[] = [];
   private indexWrites: Promise<void> = Promise.resolve();
   private failure: unknown;
@@ -73,22 +77,28 @@ export class PackSession {
       key: this.options.repo.key,
     });
     this.check();
-    const pack = this.packFor(type);
-    pack.parts.push(encoded.bytes);
+    let pack = this.packFor(type);
+    // Close a pack before it would outgrow its target size (trailer included), so pack
+    // buffers never grow past it unless one blob alone is larger.
+    const after =
+      pack.buffer.size + encoded.bytes.byteLength + TRAILER_RESERVE + 42 * (pack.blobs.length + 1);
+    if (pack.blobs.length > 0 && after > this.packSize) {
+      this.open.delete(type);
+      this.startUpload(pack);
+      pack = this.packFor(type);
+    }
     pack.blobs.push({
       id,
       type,
       compression: encoded.compression,
-      offset: pack.size,
+      offset: pack.buffer.size,
       length: encoded.bytes.byteLength,
       rawLength: plain.byteLength,
     });
-    pack.size += encoded.bytes.byteLength;
-    this.stats.blobsNew += 1;
-    this.stats.blobBytesNew += plain.byteLength;
-    if (pack.size >= this.packSize) {
-      this.open.delete(type);
-      this.startUpload(pack);
+    pack.buffer.append(encoded.bytes);
+    if (type === BlobType.Data) {
+      this.stats.blobsNew += 1;
+      this.stats.blobBytesNew += plain.byteLength;
     }
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
     this.check();
@@ -111,7 +121,7 @@ export class PackSession {
   private packFor(type: BlobType): OpenPack {
     let pack = this.open.get(type);
     if (pack === undefined) {
-      pack = { parts: [], blobs: [], size: 0 };
+      pack = { buffer: this.spare.pop() ?? new PackBuffer(this.packSize), blobs: [] };
       this.open.set(type, pack);
     }
     return pack;
@@ -132,11 +142,14 @@ export class PackSession {
 
   private async upload(pack: OpenPack): Promise<void> {
     const { repo } = this.options;
-    const bytes = Buffer.concat([...pack.parts, packTrailer(pack.blobs, repo.key)]);
-    pack.parts.length = 0;
-    const id = await sha256HexAsync(bytes);
+    pack.buffer.append(packTrailer(pack.blobs, repo.key));
+    const bytes = pack.buffer.view();
+    // Hashing here (not on the thread pool) avoids WebCrypto's copy of a whole pack.
+    const id = sha256Hex(bytes);
     this.check();
     await repo.store.put(packKey(id), bytes);
+    pack.buffer.reset();
+    if (this.spare.length < this.maxUploads) this.spare.push(pack.buffer);
     this.stats.packs += 1;
     this.stats.bytesUploaded += bytes.byteLength;
     const indexed = { id, blobs: pack.blobs };
@@ -153,7 +166,8 @@ export class PackSession {
     this.uploaded = [];
     this.indexWrites = this.indexWrites.then(async () => {
       try {
-        this.stats.bytesUploaded += await this.options.repo.writeIndex(packs);
+        const written = await this.options.repo.writeIndex(packs);
+        this.stats.bytesUploaded += written;
       } catch (err) {
         this.failure ??= err;
       }
