@@ -11,3 +11,4 @@ export { matchesSelector } from "./selector.js";
 export { formatPath } from "./paths.js";
 export { desiredStateRoot, environmentOf, DESIRED_STATE_ROOTS, HOME_OF_KIND } from "./select.js";
 export { isDns1123Label, isDns1123Subdomain } from "./formats.js";
+export { memoryTree } from "./tree-memory.js";

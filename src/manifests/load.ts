@@ -3,12 +3,15 @@ import { errorMessage } from "../core/errors.js";
 import { checkDesiredState } from "./checks/index.js";
 import { findDuplicates } from "./checks/duplicates.js";
 import { decodeText } from "./decode.js";
-import { parseYamlFile } from "./parse-file.js";
+import { fastParse } from "./fast-parse.js";
+import { excessiveNesting } from "./nesting.js";
+import { parseYamlFile, type ParsedDocument } from "./parse-file.js";
 import { formatPath } from "./paths.js";
-import { DESIRED_STATE_ROOTS, desiredStateRoot, HOME_OF_KIND } from "./select.js";
+import { DESIRED_STATE_ROOTS, desiredStateRoot, HOME_OF_KIND, type DesiredStateRoot } from "./select.js";
 import { createDesiredState } from "./state.js";
 import { createManifestValidator } from "./validator.js";
 import type {
+  FieldPath,
   LoadedObject,
   LoadOptions,
   LoadResult,
@@ -16,6 +19,7 @@ import type {
   ManifestValidator,
   Problem,
   ProblemCode,
+  SourceLocation,
   TreeSource,
 } from "./types.js";
 
@@ -94,6 +98,10 @@ export function loadFile(input: {
   const decoded = decodeText(bytes);
   if ("reason" in decoded) return fileResult([fileProblem(path, "not-utf8", `${path} ${decoded.reason}`)]);
 
+  if (excessiveNesting(decoded.text) === undefined) {
+    const fast = fastLoad(path, decoded.text, validator);
+    if (fast !== undefined) return fast;
+  }
   const parsed = parseYamlFile(path, decoded.text);
   const problems: Problem[] = [...parsed.problems];
   const objects: LoadedObject[] = [];
@@ -111,19 +119,61 @@ export function loadFile(input: {
     }
     if (issues.length > 0) continue;
     const manifest = doc.value as Manifest;
-    const home = HOME_OF_KIND[manifest.kind];
-    if (root !== undefined && root !== home) {
-      problems.push({
-        ...doc.locate(["kind"]),
-        path: "kind",
-        message: `a ${manifest.kind} belongs under ${home}/, not ${root}/`,
-        code: "misplaced-kind",
-        severity: "warning",
-      });
-    }
+    const misplaced = misplacedKind(root, manifest, doc.locate);
+    if (misplaced !== undefined) problems.push(misplaced);
     objects.push({ manifest, location: doc.location, documentIndex: doc.index, locate: doc.locate });
   }
   return fileResult(problems, objects);
+}
+
+/**
+ * The fast path (see fast-parse.ts): a file js-yaml reads cleanly and whose documents all
+ * pass their schemas. Positions come from the `yaml` parser, lazily, on first request.
+ */
+function fastLoad(path: string, text: string, validator: ManifestValidator): FileResult | undefined {
+  const values = fastParse(text);
+  if (values === undefined) return undefined;
+  for (const value of values) if (validator.validate(value).length > 0) return undefined;
+
+  let positioned: readonly ParsedDocument[] | undefined;
+  const documentAt = (k: number): ParsedDocument | undefined =>
+    (positioned ??= parseYamlFile(path, text).documents)[k];
+  const fileStart = { file: path, line: 1, column: 1 };
+  const root = desiredStateRoot(path);
+  const problems: Problem[] = [];
+  const objects = values.map((value, k): LoadedObject => {
+    const locate = (fieldPath: FieldPath): SourceLocation => documentAt(k)?.locate(fieldPath) ?? fileStart;
+    const manifest = value as unknown as Manifest;
+    const misplaced = misplacedKind(root, manifest, locate);
+    if (misplaced !== undefined) problems.push(misplaced);
+    return {
+      manifest,
+      get location() {
+        return documentAt(k)?.location ?? fileStart;
+      },
+      get documentIndex() {
+        return documentAt(k)?.index ?? k;
+      },
+      locate,
+    };
+  });
+  return fileResult(problems, objects);
+}
+
+function misplacedKind(
+  root: DesiredStateRoot | undefined,
+  manifest: Manifest,
+  locate: (path: FieldPath) => SourceLocation,
+): Problem | undefined {
+  const home = HOME_OF_KIND[manifest.kind];
+  if (root === undefined || root === home) return undefined;
+  return {
+    ...locate(["kind"]),
+    path: "kind",
+    message: `a ${manifest.kind} belongs under ${home}/, not ${root}/`,
+    code: "misplaced-kind",
+    severity: "warning",
+  };
 }
 
 function tooLarge(path: string, size: number, max: number): Problem {
