@@ -157,6 +157,13 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       res.end(doc.json);
       return;
     }
+    if (path === "/_ferry/status") {
+      return sendJson(res, 200, {
+        cluster: store.clusterName,
+        objects: store.count(),
+        resourceVersion: String(store.resourceVersion),
+      });
+    }
     if (path === "/_ferry/faults") {
       void handleFaults(req, res, faults);
       return;

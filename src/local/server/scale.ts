@@ -1,4 +1,5 @@
-import * as jsonpatch from "fast-json-patch";
+import jsonpatch from "fast-json-patch";
+import type { Operation } from "fast-json-patch";
 import type { KubeObject } from "../api.js";
 import { ApiError, badRequest, conflict } from "../errors.js";
 import { pathValue } from "../resources/columns.js";
@@ -71,12 +72,7 @@ export function writeScale(options: {
   let next: Obj;
   if (options.patchType === undefined) next = body as Obj;
   else if (options.patchType === "json")
-    next = jsonpatch.applyPatch(
-      structuredClone(current),
-      body as jsonpatch.Operation[],
-      true,
-      false,
-    ).newDocument;
+    next = jsonpatch.applyPatch(structuredClone(current), body as Operation[], true, false).newDocument;
   else next = mergePatch(current, body) as Obj;
   const meta = (next["metadata"] ?? {}) as Obj;
   if (

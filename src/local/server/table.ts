@@ -15,7 +15,7 @@ const nameColumn = {
 
 function columnsOf(def: ResourceDef): PrinterColumn[] {
   const columns = def.columns ?? [];
-  return columns.some((c) => c.name === "Age") ? columns : [...columns, ageColumn];
+  return columns.some((c) => c.name === "Age" || c.name === "Created At") ? columns : [...columns, ageColumn];
 }
 
 /** The row object: the full object, its metadata only, or nothing, as `includeObject` asks. */

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import * as jsonpatch from "fast-json-patch";
+import jsonpatch from "fast-json-patch";
+import type { Operation } from "fast-json-patch";
 import { parse as parseYaml } from "yaml";
 import type { Clock } from "../../core/clock.js";
 import { systemClock } from "../../core/clock.js";
@@ -721,7 +722,7 @@ export class ClusterStore {
       case "json": {
         if (!Array.isArray(patch)) throw badRequest("json patch must be a list of operations");
         try {
-          result = jsonpatch.applyPatch(current, patch as jsonpatch.Operation[], true, false).newDocument;
+          result = jsonpatch.applyPatch(current, patch as Operation[], true, false).newDocument;
         } catch (e) {
           throw new ApiError(
             422,

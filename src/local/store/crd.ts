@@ -176,6 +176,7 @@ export function prune(value: unknown, schema: OpenApiSchema | undefined, path: s
   const props = asObj(schema["properties"]);
   const additional = schema["additionalProperties"];
   for (const key of Object.keys(o)) {
+    if (path === "" && (key === "metadata" || key === "apiVersion" || key === "kind")) continue;
     const child =
       asObj(props?.[key]) ??
       (typeof additional === "object" ? asObj(additional) : additional === true ? {} : undefined);
