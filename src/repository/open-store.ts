@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from "node:path";
-import { FerryError } from "../core/errors.js";
+import { FerryError, isFerryError } from "../core/errors.js";
 import type { ReplicationRepositorySpec } from "../manifests/types.js";
 import { deriveKey, type RepositoryKey } from "./crypto.js";
 import { FsObjectStore } from "./fs-store.js";
@@ -54,6 +54,11 @@ export function openObjectStore(
   }
   const s3 = spec.s3;
   if (s3 === undefined) throw new FerryError("Internal", "unreachable: no backend");
+  if (s3.bucket === "") {
+    throw new FerryError("Invalid", `${what}: spec.s3.bucket is empty`, {
+      data: { field: "spec.s3.bucket" },
+    });
+  }
   let credentials: S3Credentials | undefined;
   if (s3.credentialsEnv !== undefined) {
     const names = s3.credentialsEnv;
@@ -72,14 +77,24 @@ export function openObjectStore(
       ...(sessionToken === undefined ? {} : { sessionToken }),
     };
   }
-  const store = new S3ObjectStore({
-    bucket: s3.bucket,
-    ...(s3.prefix === undefined ? {} : { prefix: s3.prefix }),
-    ...(s3.region === undefined ? {} : { region: s3.region }),
-    ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }),
-    ...(s3.forcePathStyle === undefined ? {} : { forcePathStyle: s3.forcePathStyle }),
-    ...(credentials === undefined ? {} : { credentials }),
-  });
+  let store: S3ObjectStore;
+  try {
+    store = new S3ObjectStore({
+      bucket: s3.bucket,
+      ...(s3.prefix === undefined ? {} : { prefix: s3.prefix }),
+      ...(s3.region === undefined ? {} : { region: s3.region }),
+      ...(s3.endpoint === undefined ? {} : { endpoint: s3.endpoint }),
+      ...(s3.forcePathStyle === undefined ? {} : { forcePathStyle: s3.forcePathStyle }),
+      ...(credentials === undefined ? {} : { credentials }),
+    });
+  } catch (err) {
+    // The bucket was checked above, so the prefix is what the store refused.
+    if (!isFerryError(err, "Invalid")) throw err;
+    throw new FerryError("Invalid", `${what}: spec.s3.prefix: ${err.message}`, {
+      data: { field: "spec.s3.prefix" },
+      cause: err,
+    });
+  }
   return { store, key, close: () => store.destroy() };
 }
 

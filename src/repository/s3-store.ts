@@ -150,6 +150,7 @@ export class S3ObjectStore implements ObjectStore {
 function normalisePrefix(prefix: string): string {
   if (prefix === "") return "";
   const trimmed = prefix.replace(/^\/+/, "");
+  if (trimmed === "") return "";
   const withSlash = trimmed.endsWith("/") ? trimmed : `${trimmed}/`;
   assertValidPrefix(withSlash);
   return withSlash;

@@ -44,6 +44,7 @@ describe("openObjectStore", () => {
     ],
     ["s3 with endpoint", { s3 }, "s3://ferry/prod/ (http://minio:9000)"],
     ["s3 on AWS, prefix without slash", { s3: { bucket: "b", prefix: "team" } }, "s3://b/team/"],
+    ["s3 with a bare / prefix", { s3: { bucket: "b", prefix: "/" } }, "s3://b/"],
   ])("builds the store for %s", (_name, spec, description) => {
     const opened = openObjectStore(spec, { env, baseDir: "/srv/ferry" });
     expect(opened.store.description).toBe(description);
@@ -66,6 +67,8 @@ describe("openObjectStore", () => {
     ["neither backend", {}, /exactly one of spec.s3 or spec.filesystem/],
     ["both backends", { s3, filesystem: { path: "/r" } }, /exactly one of spec.s3 or spec.filesystem/],
     ["an empty path", { filesystem: { path: "" } }, /spec.filesystem.path is empty/],
+    ["an empty bucket", { s3: { bucket: "" } }, /spec.s3.bucket is empty/],
+    ["a prefix with a .. segment", { s3: { bucket: "b", prefix: "a/../b" } }, /invalid object key prefix/],
     [
       "an unset key variable",
       { filesystem: { path: "/r" }, encryption: { keyEnv: "NOT_SET" } },
