@@ -246,10 +246,11 @@ class BackupRun {
       const content: ContentItem[] = [];
       const size = await forEachChunk(path, this.cutter, async (chunk) => {
         this.check();
-        this.stats.bytesRead += chunk.byteLength;
+        const length = typeof chunk === "number" ? chunk : chunk.byteLength;
+        this.stats.bytesRead += length;
         // storeChunk copies the chunk into a pack before it resolves: the reader may then reuse it.
-        content.push(await this.storeChunk(chunk));
-        this.advance(chunk.byteLength);
+        content.push(typeof chunk === "number" ? chunk : await this.storeChunk(chunk));
+        this.advance(length);
       });
       return { content, size };
     });

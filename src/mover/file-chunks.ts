@@ -1,5 +1,13 @@
 import { open } from "node:fs/promises";
 import type { Cutter } from "./chunker.js";
+import { isAllZero } from "./zero.js";
+
+/**
+ * Zero runs of at least this many bytes (checked in windows of this size from the chunk
+ * start) end a chunk and become holes: they are neither hashed nor stored, and restore
+ * leaves them unwritten, so a sparse file comes back sparse.
+ */
+export const HOLE_WINDOW = 64 * 1024;
 
 /**
  * Reads a file through one bounded buffer (max chunk size + `readSize`) and calls `onChunk`
@@ -12,7 +20,7 @@ import type { Cutter } from "./chunker.js";
 export async function forEachChunk(
   path: string,
   cutter: Cutter,
-  onChunk: (chunk: Uint8Array) => Promise<void>,
+  onChunk: (chunk: Uint8Array | number) => Promise<void>,
   readSize = 4 * 1024 * 1024,
 ): Promise<number> {
   const { maxSize } = cutter.params;
@@ -41,7 +49,14 @@ export async function forEachChunk(
         }
       }
       if (start === end) break;
-      const length = cutter.cut(buf, start, end - start);
+      const hole = zeroRun(buf, start, end);
+      if (hole > 0) {
+        await pending;
+        pending = onChunk(hole);
+        start += hole;
+        continue;
+      }
+      const length = untilZeroRun(buf, start, cutter.cut(buf, start, end - start));
       const chunk = buf.subarray(start, start + length);
       await pending;
       pending = onChunk(chunk);
@@ -52,4 +67,19 @@ export async function forEachChunk(
     await handle.close();
   }
   return total;
+}
+
+/** Length of the run of whole zero windows at `start` (0 when the first window has data). */
+function zeroRun(buf: Buffer, start: number, end: number): number {
+  let at = start;
+  while (at + HOLE_WINDOW <= end && isAllZero(buf.subarray(at, at + HOLE_WINDOW))) at += HOLE_WINDOW;
+  return at - start;
+}
+
+/** Shortens a chunk so that it stops where a whole zero window begins. */
+function untilZeroRun(buf: Buffer, start: number, length: number): number {
+  for (let at = start + HOLE_WINDOW; at + HOLE_WINDOW <= start + length; at += HOLE_WINDOW) {
+    if (isAllZero(buf.subarray(at, at + HOLE_WINDOW))) return at - start;
+  }
+  return length;
 }
