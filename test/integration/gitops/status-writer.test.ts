@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -9,7 +9,9 @@ import { createGitSource } from "../../../src/gitops/git/source.js";
 import { writeStatusCommit } from "../../../src/gitops/git/status-writer.js";
 import { statusReportPath } from "../../../src/gitops/git/status-layout.js";
 import { pushProposalBranch, remediationBranch } from "../../../src/gitops/git/remediation-branch.js";
-import { startGitHttpServer } from "../../helpers/git-http-server.js";
+import nodeHttp from "isomorphic-git/http/node";
+import type { HttpClient } from "isomorphic-git";
+import { startGitHttpServer, runGit } from "../../helpers/git-http-server.js";
 import type { GitHttpServer } from "../../helpers/git-http-server.js";
 
 const TOKEN = "ghp_statuswriterstatuswriter0123456789";
@@ -130,6 +132,48 @@ describe("status commits and proposal branches against the real git http-backend
     expect(server.git("desired", ["rev-list", "--count", "ferry/status"])).toBe("3");
   });
 
+  it("retries when the server itself refuses a stale push (another writer between advertisement and pack)", async () => {
+    const clock = recordingClock();
+    const seed = await writeStatusCommit(
+      { remote, clock },
+      { files: new Map([["status/migration/a.yaml", report("Running")]]) },
+    );
+    let raced = false;
+    const racingHttp: HttpClient = {
+      request: async (request) => {
+        if (!raced && request.method === "POST" && request.url.endsWith("/git-receive-pack")) {
+          raced = true;
+          server.commitFiles(
+            "desired",
+            { "status/migration/b.yaml": report("Completed") },
+            { branch: "ferry/status" },
+          );
+        }
+        return nodeHttp.request(request);
+      },
+    };
+    const racing = await openGitRemote({
+      repo: url,
+      cacheDir: cache,
+      tokenEnv: "T",
+      env: { T: TOKEN },
+      http: racingHttp,
+    });
+    const result = await writeStatusCommit(
+      { remote: racing, clock },
+      { files: new Map([["status/migration/c.yaml", report("Failed")]]) },
+    );
+    expect(raced).toBe(true);
+    expect(result.attempts).toBe(2);
+    expect(server.git("desired", ["ls-tree", "-r", "--name-only", "ferry/status"]).split("\n")).toEqual([
+      "status/migration/a.yaml",
+      "status/migration/b.yaml",
+      "status/migration/c.yaml",
+    ]);
+    expect(server.git("desired", ["rev-list", "--count", "ferry/status"])).toBe("3");
+    expect(seed.commit).toBeDefined();
+  });
+
   it("writes a status/ folder on the desired-state branch when asked, leaving the manifests alone", async () => {
     const clock = recordingClock();
     const result = await writeStatusCommit(
@@ -169,6 +213,50 @@ describe("status commits and proposal branches against the real git http-backend
     expect(updated.outcome).toBe("updated");
     expect(server.git("desired", ["rev-list", "--count", branch])).toBe("2"); // base + one proposal commit
     expect(server.git("desired", ["show", `${branch}:environments/prod/shop.yaml`])).toBe("kind: Migration");
+  });
+
+  it("writes status into a local repository directly, racing a real git push", async () => {
+    const clock = recordingClock();
+    const work = mkdtempSync(join(tmpdir(), "ferry-local-"));
+    try {
+      runGit(work, ["init", "-q", "-b", "main"]);
+      runGit(work, ["commit", "-q", "--allow-empty", "-m", "desired state"]);
+      const local = await openGitRemote({ repo: work });
+      const first = await writeStatusCommit(
+        { remote: local, clock },
+        { files: new Map([["status/migration/a.yaml", report("Running")]]) },
+      );
+      expect(runGit(work, ["rev-parse", "ferry/status"])).toBe(first.commit);
+      const racing: GitRemote = {
+        ...local,
+        update: async (request) => {
+          if (
+            request.expected === first.commit &&
+            runGit(work, ["rev-parse", "ferry/status"]) === first.commit
+          ) {
+            runGit(work, ["checkout", "-q", "ferry/status"]);
+            writeFileSync(join(work, "status", "migration", "b.yaml"), report("Completed"));
+            runGit(work, ["add", "-A"]);
+            runGit(work, ["commit", "-q", "-m", "other writer"]);
+            runGit(work, ["checkout", "-q", "main"]);
+          }
+          return local.update(request);
+        },
+      };
+      const second = await writeStatusCommit(
+        { remote: racing, clock },
+        { files: new Map([["status/migration/c.yaml", report("Failed")]]) },
+      );
+      expect(second.attempts).toBe(2);
+      expect(runGit(work, ["ls-tree", "-r", "--name-only", "ferry/status"]).split("\n")).toEqual([
+        "status/migration/a.yaml",
+        "status/migration/b.yaml",
+        "status/migration/c.yaml",
+      ]);
+      expect(runGit(work, ["fsck", "--strict", "--no-progress", "--no-dangling"])).toBe("");
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
   });
 
   it("never puts the token in a commit, a ref or the cache config", async () => {
