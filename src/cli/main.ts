@@ -1,7 +1,10 @@
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../core/errors.js";
 import { registerFailover } from "./commands/failover.js";
+import { registerLocal } from "./commands/local.js";
+import { registerGet } from "./commands/get.js";
 import { registerMover } from "./commands/mover.js";
+import { registerPlan } from "./commands/plan.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
 
@@ -34,4 +37,12 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Each command lives in `src/cli/commands/<name>.ts` and registers itself here. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
-const commands: RegisterCommand[] = [registerValidate, registerMover, registerVersion, registerFailover];
+const commands: RegisterCommand[] = [
+  registerValidate,
+  registerMover,
+  registerVersion,
+  registerFailover,
+  registerPlan,
+  registerGet,
+  registerLocal,
+];
