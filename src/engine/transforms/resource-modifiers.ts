@@ -21,21 +21,28 @@ export interface ModifierProblem {
   readonly message: string;
 }
 
+/** The object's identity on the source, which modifier matches are written against. */
+export interface SourceIdentity {
+  readonly name: string;
+  readonly namespace?: string | undefined;
+}
+
 /**
- * Whether modifier `m` applies to `obj`. `namespace` is matched against `sourceNamespace`
- * (the name the manifest's `namespaces` uses), since the same modifiers serve every target.
+ * Whether modifier `m` applies to `obj`. `name` and `namespace` are matched against the
+ * object's identity on the source (the names the manifest's `namespaces` uses), since one
+ * set of modifiers serves every target whatever its namespace mapping.
  */
 export function modifierMatches(
   m: ResourceModifier,
   obj: KubeObject,
-  sourceNamespace: string | undefined,
+  source: SourceIdentity = obj.metadata,
 ): Result<boolean, string> {
   const { kind, name, namespace } = m.match;
   if (kind !== undefined && !kindEntryMatches(kind, { group: apiGroup(obj.apiVersion), kind: obj.kind }))
     return ok(false);
   for (const [pattern, value] of [
-    [name, obj.metadata.name],
-    [namespace, sourceNamespace],
+    [name, source.name],
+    [namespace, source.namespace],
   ] as const) {
     if (pattern === undefined) continue;
     if (value === undefined) return ok(false);
@@ -50,47 +57,47 @@ export function modifierMatches(
 export function applyResourceModifiers(
   obj: KubeObject,
   modifiers: readonly ResourceModifier[] | undefined,
-  sourceNamespace: string | undefined = obj.metadata.namespace,
+  source: SourceIdentity = obj.metadata,
 ): Result<KubeObject, ModifierProblem[]> {
   let current = obj;
   const problems: ModifierProblem[] = [];
   (modifiers ?? []).forEach((m, index) => {
-    const matches = modifierMatches(m, current, sourceNamespace);
+    const matches = modifierMatches(m, current, source);
     if (!matches.ok) {
       problems.push({ modifier: index, message: matches.error });
       return;
     }
     if (!matches.value) return;
-    const applied = applyPatch(current, m.patch as Operation[], index);
+    const applied = applyPatch(current, m.patch as readonly Operation[], index);
     if (applied.ok) current = applied.value ?? current;
     else problems.push(applied.error);
   });
   return problems.length === 0 ? ok(current) : err(problems);
 }
 
-/** Applies one patch; `ok(undefined)` when its `test` says it does not apply. */
+/**
+ * Applies one patch operation by operation, so a problem names the operation that failed
+ * (fast-json-patch's own error index is not reliable for whole patches); `ok(undefined)`
+ * when a `test` operation says the patch does not apply.
+ */
 function applyPatch(
   obj: KubeObject,
-  patch: Operation[],
+  patch: readonly Operation[],
   modifier: number,
 ): Result<KubeObject | undefined, ModifierProblem> {
-  let result: unknown;
-  try {
-    result = jsonpatch.applyPatch(cloneObject(obj), patch, true, true).newDocument;
-  } catch (e) {
-    if (e instanceof jsonpatch.JsonPatchError) {
-      if (e.name === "TEST_OPERATION_FAILED") return ok(undefined);
-      return err({
-        modifier,
-        ...(e.index === undefined ? {} : { operation: e.index }),
-        message: firstLine(e.message),
-      });
+  let document: unknown = cloneObject(obj);
+  for (const [index, operation] of patch.entries()) {
+    try {
+      document = jsonpatch.applyOperation(document, operation, true, true, true, index).newDocument;
+    } catch (e) {
+      if (e instanceof jsonpatch.JsonPatchError && e.name === "TEST_OPERATION_FAILED") return ok(undefined);
+      const message = e instanceof Error ? firstLine(e.message) : String(e);
+      return err({ modifier, operation: index, message: `${operation.op} ${operation.path}: ${message}` });
     }
-    return err({ modifier, message: e instanceof Error ? e.message : String(e) });
   }
-  const invalid = objectShapeProblem(result);
+  const invalid = objectShapeProblem(document);
   return invalid === undefined
-    ? ok(result as KubeObject)
+    ? ok(document as KubeObject)
     : err({ modifier, message: `patched object ${invalid}` });
 }
 

@@ -5,7 +5,8 @@
  *   2. storage-class mapping — PVCs and claim templates ask for the target's classes;
  *   3. startApplications     — workloads stopped unless `startApplications: true`;
  *   4. resource modifiers    — user patches see the mapped, stopped object (so they can
- *                              override anything above), matched on the source namespace;
+ *                              override anything above), matched on its source name and
+ *                              namespace;
  *   5. provenance            — last, so no modifier can remove Ferry's ownership marks.
  */
 import type { MigrationSpec } from "../../manifests/types.js";
@@ -41,13 +42,12 @@ export function transformForTarget(
   spec: TransformSpec,
   context: TransformContext,
 ): Result<KubeObject, ModifierProblem[]> {
-  const sourceNamespace =
-    obj.kind === "Namespace" && obj.apiVersion === "v1" ? obj.metadata.name : obj.metadata.namespace;
+  const source = { name: obj.metadata.name, namespace: obj.metadata.namespace };
   let out = applyNamespaceMapping(obj, spec.namespaceMapping);
   out = applyStorageClassMapping(out, spec.storageClassMapping);
   // Stork's default: applications start only at failover.
   if (spec.startApplications !== true) out = stopApplication(out);
-  const modified = applyResourceModifiers(out, spec.resourceModifiers, sourceNamespace);
+  const modified = applyResourceModifiers(out, spec.resourceModifiers, source);
   if (!modified.ok) return err(modified.error);
   return ok(withProvenance(modified.value, context));
 }
