@@ -40,6 +40,8 @@ export function serveWatch(
     "Transfer-Encoding": "chunked",
     "Cache-Control": "no-cache, private",
   });
+  // Clients (client-go's reflector) wait for the headers before they consider the watch open.
+  res.flushHeaders();
   let headersSent = false;
   const send = (type: WatchEventType | "ERROR" | "BOOKMARK", object: unknown): void => {
     let payload = object;
