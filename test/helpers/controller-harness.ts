@@ -43,7 +43,7 @@ export class SteppingClock implements Clock {
 
 export interface Harness {
   readonly api: FakeLocalApi;
-  readonly clock: SteppingClock;
+  readonly clock: Clock;
   readonly dataDir: string;
   readonly controllers: RunningControllers;
   close(): Promise<void>;
@@ -51,7 +51,7 @@ export interface Harness {
 
 /** The real controllers over a FakeLocalApi, a stepping clock and a temporary data directory. */
 export async function startHarness(
-  options: { ferryCommand?: string[]; clock?: SteppingClock; clusterName?: string } = {},
+  options: { ferryCommand?: string[]; clock?: Clock; clusterName?: string } = {},
 ): Promise<Harness> {
   const api = new FakeLocalApi();
   const clock = options.clock ?? new SteppingClock();

@@ -7,7 +7,9 @@ import { bootstrap } from "./bootstrap.js";
 import { kubelet } from "./pods/kubelet.js";
 import { volumeProvisioner } from "./volumes/provisioner.js";
 import { volumeReclaimer } from "./volumes/reclaim.js";
+import { cronJobs } from "./workloads/cronjobs.js";
 import { deployments } from "./workloads/deployments.js";
+import { jobs } from "./workloads/jobs.js";
 import { replicaSets } from "./workloads/replicasets.js";
 
 /** What a local cluster hands its simulated controllers. */
@@ -44,6 +46,8 @@ export const controllers: Controller[] = [
   kubelet,
   replicaSets,
   deployments,
+  jobs,
+  cronJobs,
   volumeProvisioner,
   volumeReclaimer,
 ];

@@ -50,7 +50,7 @@ function pending(
   type: "Normal" | "Warning",
 ): void {
   const already = pvc.metadata.annotations?.["local.ferry.dev/last-pending"] === `${reason}: ${message}`;
-  writeStatusIfChanged(rt.ctx.api, R.pvcs, pvc, { ...((pvc["status"] ?? {})), phase: "Pending" });
+  writeStatusIfChanged(rt.ctx.api, R.pvcs, pvc, { ...(pvc["status"] ?? {}), phase: "Pending" });
   if (already) return;
   recordEvent(rt, pvc, { type, reason, message });
   const marked = rt.ctx.api.get(R.pvcs, pvc.metadata.namespace, pvc.metadata.name ?? "");
