@@ -61,7 +61,7 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
     try {
       value = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
     } catch (e) {
-      const bomb = e instanceof ReferenceError && /alias/i.test(e.message);
+      const bomb = e instanceof ReferenceError && /excessive alias/i.test(e.message);
       problems.push(
         problem(
           location,
