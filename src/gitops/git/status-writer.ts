@@ -111,3 +111,19 @@ async function currentTip(
   if (head === undefined || (await hasCommit(remote.gitdir, head))) return head;
   return remote.fetch(branch, signal);
 }
+
+/** The port the controller writes reports through: one call per reconcile. */
+export interface StatusSink {
+  write(files: ReadonlyMap<string, string | null>, signal?: AbortSignal): Promise<StatusCommitResult>;
+}
+
+/** A StatusSink over `writeStatusCommit` with the branch, author and folder fixed at start-up. */
+export function gitStatusSink(
+  deps: StatusWriterDeps,
+  defaults: Omit<StatusCommitRequest, "files" | "signal" | "message"> = {},
+): StatusSink {
+  return {
+    write: (files, signal) =>
+      writeStatusCommit(deps, { ...defaults, files, ...(signal === undefined ? {} : { signal }) }),
+  };
+}

@@ -91,7 +91,7 @@ describe("failover and failback against the example desired-state repo", () => {
     const work = mkdtempSync(join(tmpdir(), "ferry-local-"));
     const out: string[] = [];
     const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((chunk: string) => (out.push(chunk), true));
+    process.stdout.write = (chunk: string) => (out.push(chunk), true);
     try {
       cpSync(example, work, { recursive: true });
       runGit(work, ["init", "-q", "-b", "main"]);

@@ -6,7 +6,7 @@ import type { Clock } from "../../../src/core/clock.js";
 import { openGitRemote } from "../../../src/gitops/git/open-remote.js";
 import type { GitRemote } from "../../../src/gitops/git/remote.js";
 import { createGitSource } from "../../../src/gitops/git/source.js";
-import { writeStatusCommit } from "../../../src/gitops/git/status-writer.js";
+import { gitStatusSink, writeStatusCommit } from "../../../src/gitops/git/status-writer.js";
 import { statusReportPath } from "../../../src/gitops/git/status-layout.js";
 import { pushProposalBranch, remediationBranch } from "../../../src/gitops/git/remediation-branch.js";
 import nodeHttp from "isomorphic-git/http/node";
@@ -176,11 +176,18 @@ describe("status commits and proposal branches against the real git http-backend
 
   it("writes a status/ folder on the desired-state branch when asked, leaving the manifests alone", async () => {
     const clock = recordingClock();
-    const result = await writeStatusCommit(
+    const sink = gitStatusSink(
       { remote, clock },
-      { branch: "main", files: new Map([["status/migration/shop/shop.yaml", report("Completed")]]) },
+      { branch: "main", author: { name: "Ferry", email: "f@example.test" } },
     );
+    const result = await sink.write(new Map([["status/migration/shop/shop.yaml", report("Completed")]]));
     expect(result.commit).toBe(server.head("desired", "main"));
+    // The poll sees Ferry's own status commit once; the next reconcile writes the same reports: no commit.
+    const source = createGitSource({ remote, branch: "main" });
+    expect((await source.poll()).commit).toBe(result.commit);
+    expect(
+      (await sink.write(new Map([["status/migration/shop/shop.yaml", report("Completed")]]))).commit,
+    ).toBeUndefined();
     expect(server.git("desired", ["ls-tree", "-r", "--name-only", "main"]).split("\n")).toEqual([
       "environments/prod/shop.yaml",
       "status/migration/shop/shop.yaml",
