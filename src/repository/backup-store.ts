@@ -105,12 +105,22 @@ export class BackupStore {
       let bytesWritten = 0;
       onProgress({ task, done, total: input.resources.length, bytesDone, bytesTotal });
       const limit = pLimit(this.concurrency);
-      const stored = await Promise.all(
+      let failed = false;
+      // allSettled, not all: every upload has finished (or never started) before the lock
+      // is released, and after the first failure the queued ones give up at once.
+      const settled = await Promise.allSettled(
         groups.map((group) =>
           limit(async (): Promise<BackupGroup> => {
+            if (failed) throw new FerryError("Aborted", `backup ${input.name} stopped after an error`);
             if (input.signal?.aborted === true)
               throw new FerryError("Aborted", `backup ${input.name} aborted`);
-            const put = await this.content.putObject(group.json);
+            let put;
+            try {
+              put = await this.content.putObject(group.json);
+            } catch (err) {
+              failed = true;
+              throw err;
+            }
             if (put.written) {
               objectsWritten += 1;
               bytesWritten += put.storedBytes;
@@ -129,6 +139,11 @@ export class BackupStore {
           }),
         ),
       );
+      const stored: BackupGroup[] = [];
+      for (const result of settled) {
+        if (result.status === "rejected") throw firstFailure(settled);
+        stored.push(result.value);
+      }
       if (input.signal?.aborted === true) throw new FerryError("Aborted", `backup ${input.name} aborted`);
       const namespaces = [
         ...new Set(
@@ -263,4 +278,10 @@ export class BackupStore {
     await this.content.store.delete(key);
     return existed;
   }
+}
+
+/** The first real error of a settled batch: an upload failure before the give-ups it caused. */
+function firstFailure(settled: readonly PromiseSettledResult<unknown>[]): unknown {
+  const reasons = settled.flatMap((r) => (r.status === "rejected" ? [r.reason as unknown] : []));
+  return reasons.find((r) => !isFerryError(r, "Aborted")) ?? reasons[0];
 }

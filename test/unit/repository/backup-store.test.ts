@@ -132,6 +132,30 @@ describe("BackupStore", () => {
     expect([...store.objects.keys()].filter((k) => k.startsWith("locks/"))).toEqual([]);
   });
 
+  it("stops uploading at the first failed object and reports that failure", async () => {
+    const store = new ObservedStore();
+    const repo = await repository(undefined, store);
+    const backups = new BackupStore(repo.content, {
+      key: undefined,
+      clock,
+      concurrency: 2,
+      groupLimits: { maxCount: 1 },
+    });
+    const put = store.put.bind(store);
+    store.put = (key: string, data: Uint8Array) =>
+      key.startsWith("objects/") && store.objectPuts >= 3
+        ? Promise.reject(new FerryError("IO", "disk full"))
+        : put(key, data);
+    const error = await errorOf(
+      backups.writeBackup({ name: "partial", sourceCluster: "c", startedAt, resources: configMaps(40) }),
+    );
+    expect(isFerryError(error, "IO")).toBe(true);
+    expect((error as Error).message).toBe("disk full");
+    // Two in flight when the failure came; the other 36 groups were never sent.
+    expect([...store.objects.keys()].filter((k) => k.startsWith("objects/")).length).toBeLessThanOrEqual(4);
+    expect([...store.objects.keys()].filter((k) => !k.startsWith("objects/"))).toEqual(["config.json"]);
+  });
+
   it("writing a backup again after a crash sends only the objects that are missing", async () => {
     const store = new ObservedStore();
     const repo = await repository(undefined, store);
