@@ -231,6 +231,32 @@ describe.each(backends)("replication repository on $name", (backend) => {
   });
 });
 
+describe("layout", () => {
+  it("a repository folder copied key by key into a bucket opens and reads there", async () => {
+    const [fsBackend, s3Backend] = backends;
+    if (fsBackend === undefined || s3Backend === undefined) throw new Error("backends");
+    const from = fsBackend.spec(true);
+    const to = s3Backend.spec(true);
+    const writer = await open(from, true);
+    const { manifest } = await writer.backups.writeBackup({
+      name: "portable",
+      sourceCluster: "east-1",
+      startedAt,
+      resources: resources(30),
+    });
+    const source = raw(from).store;
+    const target = raw(to).store;
+    for await (const key of source.list("")) await target.put(key, await source.get(key));
+    const copy = await open(to);
+    expect(copy.config).toEqual(writer.config);
+    const backup = await copy.backups.readBackup("portable");
+    expect(backup.manifest).toEqual(manifest);
+    let count = 0;
+    for await (const _ of backup.resources()) count += 1;
+    expect(count).toBe(30);
+  });
+});
+
 describe("S3 backend failures", () => {
   it("a missing bucket is a Remote error with the HTTP status, not NotFound", async () => {
     const store = new S3ObjectStore({
