@@ -5,6 +5,8 @@ import { FerryError } from "../../src/core/errors.js";
 import type { Clock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { startControllers, type RunningControllers } from "../../src/local/controllers/index.js";
+import { R } from "../../src/local/controllers/runtime/gvr.js";
+import { LOCAL_PROVISIONER } from "../../src/local/seed.js";
 import { FakeLocalApi } from "./fake-local-api.js";
 
 /**
@@ -41,6 +43,29 @@ export class SteppingClock implements Clock {
   }
 }
 
+/** What the real store seeds into a new cluster (src/local/seed.ts) that the controllers rely on. */
+function seedFake(api: FakeLocalApi): void {
+  api.create(R.storageClasses, {
+    apiVersion: "storage.k8s.io/v1",
+    kind: "StorageClass",
+    metadata: { name: "standard", annotations: { "storageclass.kubernetes.io/is-default-class": "true" } },
+    provisioner: LOCAL_PROVISIONER,
+    reclaimPolicy: "Delete",
+    volumeBindingMode: "Immediate",
+    allowVolumeExpansion: true,
+  });
+  api.create(R.volumeSnapshotClasses, {
+    apiVersion: "snapshot.storage.k8s.io/v1",
+    kind: "VolumeSnapshotClass",
+    metadata: {
+      name: "standard-snapshot",
+      annotations: { "snapshot.storage.kubernetes.io/is-default-class": "true" },
+    },
+    driver: LOCAL_PROVISIONER,
+    deletionPolicy: "Delete",
+  });
+}
+
 export interface Harness {
   readonly api: FakeLocalApi;
   readonly clock: Clock;
@@ -54,6 +79,7 @@ export async function startHarness(
   options: { ferryCommand?: string[]; clock?: Clock; clusterName?: string } = {},
 ): Promise<Harness> {
   const api = new FakeLocalApi();
+  seedFake(api);
   const clock = options.clock ?? new SteppingClock();
   const dataDir = await mkdtemp(join(tmpdir(), "ferry-controllers-"));
   const controllers = startControllers({

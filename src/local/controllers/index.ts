@@ -3,9 +3,9 @@ import type { Clock } from "../../core/clock.js";
 import type { Logger } from "../../core/logger.js";
 import { systemClock } from "../../core/clock.js";
 import { SimulatedNode } from "./node.js";
-import { bootstrap } from "./bootstrap.js";
 import { kubelet } from "./pods/kubelet.js";
 import { volumeProvisioner } from "./volumes/provisioner.js";
+import { quotaStatus } from "./volumes/quota.js";
 import { volumeReclaimer } from "./volumes/reclaim.js";
 import { cronJobs } from "./workloads/cronjobs.js";
 import { deployments } from "./workloads/deployments.js";
@@ -42,7 +42,6 @@ const STOP_GRACE_MS = 5_000;
 
 /** The controllers every local cluster runs, kwok-style. */
 export const controllers: Controller[] = [
-  bootstrap,
   kubelet,
   replicaSets,
   deployments,
@@ -50,6 +49,7 @@ export const controllers: Controller[] = [
   cronJobs,
   volumeProvisioner,
   volumeReclaimer,
+  quotaStatus,
 ];
 
 /** Starts every controller; the returned `stop` stops them all. */

@@ -1,4 +1,5 @@
 import type { Clock } from "../../core/clock.js";
+import { nodeName } from "../seed.js";
 import { ProcessRunner, type ExitInfo, type ProcessSpec } from "./pods/process-runner.js";
 
 /**
@@ -18,7 +19,8 @@ export class SimulatedNode {
   private readonly exitListeners = new Set<(spec: ProcessSpec) => void>();
 
   constructor(clusterName: string, clock: Clock) {
-    this.name = `${clusterName}-node`;
+    // The Node object itself is seeded by the store (see ../seed.ts); this is its kubelet.
+    this.name = nodeName(clusterName);
     this.processes = new ProcessRunner(clock, (spec, info) => {
       this.exits.set(spec.uid, info);
       for (const listener of this.exitListeners) listener(spec);

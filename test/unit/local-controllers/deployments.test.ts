@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { KubeObject } from "../../../src/local/api.js";
+import { nodeName } from "../../../src/local/seed.js";
 import { R } from "../../../src/local/controllers/runtime/gvr.js";
 import { startHarness, type Harness } from "../../helpers/controller-harness.js";
 
@@ -54,7 +55,7 @@ describe("deployment controller", () => {
     expect(pods()).toHaveLength(3);
     for (const pod of pods()) {
       expect(pod.metadata.name?.startsWith(`web-${hash}-`)).toBe(true);
-      expect(pod["spec"]).toMatchObject({ nodeName: "east-1-node" });
+      expect(pod["spec"]).toMatchObject({ nodeName: nodeName("east-1") });
       const status = pod["status"] as {
         phase: string;
         podIP: string;

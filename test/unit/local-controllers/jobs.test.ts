@@ -116,7 +116,6 @@ describe("job controller", () => {
 
   it("runs a Ferry-image job as a process with the pod's args, env, secrets and mounted claims", async () => {
     h = await startHarness({ ferryCommand: standIn });
-    await vi.waitFor(() => expect(h.api.get(R.storageClasses, undefined, "standard")).toBeDefined());
     h.api.create(R.secrets, {
       apiVersion: "v1",
       kind: "Secret",
@@ -272,7 +271,6 @@ describe("job controller", () => {
   it("kills the process (SIGTERM) when the job is deleted, and when the cluster stops", async () => {
     // The system clock: the grace period between SIGTERM and SIGKILL must really let the process exit.
     h = await startHarness({ ferryCommand: standIn, clock: systemClock });
-    await vi.waitFor(() => expect(h.api.get(R.storageClasses, undefined, "standard")).toBeDefined());
     h.api.create(R.pvcs, {
       apiVersion: "v1",
       kind: "PersistentVolumeClaim",

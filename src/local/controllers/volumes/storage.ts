@@ -2,8 +2,6 @@ import type { KubeObject } from "../../api.js";
 import { field } from "../runtime/objects.js";
 import { parseQuantity } from "../runtime/quantity.js";
 
-/** The provisioner name of the local clusters' own StorageClass and snapshot driver. */
-export const LOCAL_PROVISIONER = "local.ferry.dev/hostpath";
 export const NO_PROVISIONER = "kubernetes.io/no-provisioner";
 
 export const requestOf = (pvc: KubeObject | undefined): string | undefined =>
