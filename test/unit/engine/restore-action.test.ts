@@ -63,7 +63,9 @@ describe("decideRestoreAction", () => {
   const desired = stamp(configMap("settings", "shop", { a: "1" }));
   const written = withDesiredHash(desired);
   const foreign = configMap("settings", "shop", { a: "0" });
-  const customisedDefaultSa = stamp(obj("v1", "ServiceAccount", "default", "shop", { imagePullSecrets: [{ name: "r" }] }));
+  const customisedDefaultSa = stamp(
+    obj("v1", "ServiceAccount", "default", "shop", { imagePullSecrets: [{ name: "r" }] }),
+  );
 
   it.each<[string, KubeObject | undefined, { overwrite?: boolean }, RestoreActionKind, RegExp]>([
     ["absent → create", undefined, {}, "create", /not on the target/],
