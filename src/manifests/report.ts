@@ -39,7 +39,8 @@ export function renderReport(result: LoadResult, format: ReportFormat, options: 
 /** `environments/prod/a.yaml:12:5: error: spec.fleet: no Fleet named "prd"`. */
 export function textLine(p: Problem): string {
   const path = p.path === "" ? "" : `${p.path}: `;
-  return `${p.file}:${p.line}:${p.column}: ${p.severity}: ${path}${p.message}`;
+  // One problem per line, so that editors and grep can read the output.
+  return `${p.file}:${p.line}:${p.column}: ${p.severity}: ${path}${p.message.replace(/\s*\n\s*/g, " ")}`;
 }
 
 /** `::error file=F,line=L,col=C,title=…::message`, escaped as GitHub's workflow commands require. */
