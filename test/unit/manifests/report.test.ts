@@ -23,7 +23,7 @@ describe("renderReport", () => {
   it.each([
     [
       problem,
-      'environments/prod/a,b.yaml:12:5: error: spec.fleet: no Fleet named "prd"; known: dev, prod\n100% sure',
+      'environments/prod/a,b.yaml:12:5: error: spec.fleet: no Fleet named "prd"; known: dev, prod 100% sure',
     ],
     [
       { ...problem, path: "", severity: "warning" as const, message: "m" },
