@@ -74,8 +74,14 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   });
   const run = new BackupRun(options, repo, session, clock, repositoryCutter(options.key, options.chunker));
   void run.scanTotals(options.source);
-  const tree = await run.saveDir(options.source, "", parent?.tree);
-  await session.flush();
+  let tree: string;
+  try {
+    tree = await run.saveDir(options.source, "", parent?.tree);
+    await session.flush();
+  } catch (err) {
+    await session.settle();
+    throw err;
+  }
   const stats: BackupStats = {
     ...run.stats,
     bytesUploaded: session.stats.bytesUploaded,

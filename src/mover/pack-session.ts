@@ -118,6 +118,18 @@ export class PackSession {
     this.check();
   }
 
+  /**
+   * After a failure or abort: waits for the uploads already under way and records the
+   * packs that made it in an index file, so the next run finds them without reading packs.
+   * Never throws; the open (partial) packs are dropped.
+   */
+  async settle(): Promise<void> {
+    this.open.clear();
+    await Promise.allSettled([...this.uploads]);
+    this.checkpoint();
+    await this.indexWrites.catch(() => undefined);
+  }
+
   private packFor(type: BlobType): OpenPack {
     let pack = this.open.get(type);
     if (pack === undefined) {

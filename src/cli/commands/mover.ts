@@ -38,10 +38,19 @@ export const registerMover: RegisterCommand = (program, setExit) => {
     .option("--parent <snapshot>", "snapshot whose unchanged files are skipped (id, prefix or latest)")
     .option("--tag <key=value>", "tag the snapshot (repeatable)", collect, [] as string[])
     .option("--compression <mode>", "off or deflate", "off")
+    .option("--pack-size <MiB>", "target size of pack files in MiB", "16")
     .option("--key-file <path>", `file holding the repository key (default: $${KEY_ENV})`)
     .option("--json", "print progress and the result as JSON lines")
     .action(
-      async (flags: RepoFlags & { source: string; parent?: string; tag: string[]; compression: string }) => {
+      async (
+        flags: RepoFlags & {
+          source: string;
+          parent?: string;
+          tag: string[];
+          compression: string;
+          packSize: string;
+        },
+      ) => {
         await runCommand("backup", flags, setExit, async (ctx) => {
           const compression = compressionOf(flags.compression);
           const result = await backup({
@@ -51,6 +60,7 @@ export const registerMover: RegisterCommand = (program, setExit) => {
             parent: flags.parent,
             tags: tagsOf(flags.tag),
             compression,
+            packSize: packSizeOf(flags.packSize),
             signal: ctx.signal,
             onProgress: ctx.progress,
             onWarning: (m) => process.stderr.write(`ferry: warning: ${m}\n`),
@@ -222,6 +232,17 @@ async function writeTerminationLog(
 function compressionOf(value: string): Compression {
   if (value === "off" || value === "deflate") return value;
   throw new FerryError("Usage", `--compression must be off or deflate, not ${JSON.stringify(value)}`);
+}
+
+function packSizeOf(value: string): number {
+  const mib = Number(value);
+  if (!Number.isFinite(mib) || mib < 0.0625 || mib > 256) {
+    throw new FerryError(
+      "Usage",
+      `--pack-size must be a number of MiB between 0.0625 and 256, not ${JSON.stringify(value)}`,
+    );
+  }
+  return Math.round(mib * 1024 * 1024);
 }
 
 function restoreModeOf(value: string): RestoreMode {
