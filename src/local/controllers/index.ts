@@ -8,9 +8,11 @@ import { volumeProvisioner } from "./volumes/provisioner.js";
 import { quotaStatus } from "./volumes/quota.js";
 import { volumeReclaimer } from "./volumes/reclaim.js";
 import { cronJobs } from "./workloads/cronjobs.js";
+import { daemonSets } from "./workloads/daemonsets.js";
 import { deployments } from "./workloads/deployments.js";
 import { jobs } from "./workloads/jobs.js";
 import { replicaSets } from "./workloads/replicasets.js";
+import { statefulSets } from "./workloads/statefulsets.js";
 
 /** What a local cluster hands its simulated controllers. */
 export interface ControllerContext {
@@ -45,6 +47,8 @@ export const controllers: Controller[] = [
   kubelet,
   replicaSets,
   deployments,
+  statefulSets,
+  daemonSets,
   jobs,
   cronJobs,
   volumeProvisioner,
