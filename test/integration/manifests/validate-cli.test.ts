@@ -1,0 +1,89 @@
+import { execFile } from "node:child_process";
+import { readFile, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { copyExampleRepo, PROJECT_ROOT } from "../../helpers/example-repo.js";
+
+const BIN = join(PROJECT_ROOT, "bin", "ferry.js");
+
+/** Runs the real CLI from source; resolves with the exit code and output, whatever the code. */
+async function ferry(
+  cwd: string,
+  ...args: string[]
+): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { ...process.env, FERRY_FROM_SOURCE: "1" },
+    });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const failure = e as { code?: number; stdout?: string; stderr?: string };
+    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
+  }
+}
+
+describe("ferry validate (the real CLI)", () => {
+  let good: string;
+  let bad: string;
+
+  beforeAll(async () => {
+    good = await copyExampleRepo();
+    bad = await copyExampleRepo();
+    // Inject a bad case: a migration naming a fleet that does not exist (line 8, column 10).
+    const file = join(bad, "environments/prod/shop-migration.yaml");
+    await writeFile(file, (await readFile(file, "utf8")).replace("fleet: prod", "fleet: prd"));
+  });
+  afterAll(async () => {
+    await rm(good, { recursive: true, force: true });
+    await rm(bad, { recursive: true, force: true });
+  });
+
+  it("exits 0 on the example repo", async () => {
+    const result = await ferry(good, "validate");
+    expect(result).toMatchObject({ code: 0, stdout: "8 files, 20 objects: valid\n" });
+  });
+
+  it("exits 1 naming the file, line, column and field of a bad case", async () => {
+    const result = await ferry(bad, "validate", ".");
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain(
+      'environments/prod/shop-migration.yaml:8:10: error: spec.fleet: no Fleet named "prd"; known: dev, prod',
+    );
+    expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // never a stack trace
+  });
+
+  it("prints GitHub annotations with --format github", async () => {
+    const result = await ferry(PROJECT_ROOT, "validate", bad, "--format", "github");
+    expect(result.code).toBe(1);
+    // Paths are relative to the working directory, as GitHub resolves them from the checkout.
+    expect(result.stdout).toMatch(
+      /^::error file=[^,]*environments\/prod\/shop-migration\.yaml,line=8,col=10,title=ferry validate%3A unresolved-reference::spec\.fleet: no Fleet named "prd"/m,
+    );
+  });
+
+  it("prints machine-readable JSON with --format json", async () => {
+    const result = await ferry(bad, "validate", "--format", "json");
+    expect(result.code).toBe(1);
+    const report = JSON.parse(result.stdout) as {
+      valid: boolean;
+      problems: { file: string; line: number; path: string }[];
+    };
+    expect(report.valid).toBe(false);
+    expect(report.problems[0]).toMatchObject({
+      file: "environments/prod/shop-migration.yaml",
+      line: 8,
+      path: "spec.fleet",
+    });
+  });
+
+  it.each([
+    ["an unknown format", ["validate", "--format", "xml"]],
+    ["a missing directory", ["validate", "no/such/dir"]],
+  ])("exits 2 on %s", async (_name, args) => {
+    const result = await ferry(good, ...args);
+    expect(result.code).toBe(2);
+    expect(result.stderr).not.toBe("");
+  });
+});
