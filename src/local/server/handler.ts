@@ -15,7 +15,7 @@ import {
 import { coreVersions, groupList, groupOf, resourceList } from "./discovery.js";
 import { serveLog } from "./logs.js";
 import { documentHash, groupVersionDocument, openApiIndex, parseGvPath } from "./openapi.js";
-import { sendError, sendJson } from "./respond.js";
+import { sendError, sendJson, sendText } from "./respond.js";
 import { parseRoute, type ResourceRoute } from "./route.js";
 import { readScale, writeScale } from "./scale.js";
 import { toTable, wantsTable, type IncludeObject } from "./table.js";
@@ -230,7 +230,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       if (method === "POST") {
         const body = parseBody(await readBody(req), req.headers["content-type"]);
         const created = store.create(def, ns, body, writeOptions());
-        return sendJson(res, 201, created, warnings);
+        return sendText(res, 201, store.json(created), warnings);
       }
       if (method === "DELETE") {
         const selectorQuery = {
@@ -296,7 +296,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
             }),
           );
         }
-        return sendJson(res, 200, object);
+        return sendText(res, 200, store.json(object));
       }
       case "PUT": {
         const body = parseBody(await readBody(req), req.headers["content-type"]);
@@ -380,12 +380,13 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
       );
       return;
     }
-    sendJson(res, 200, {
+    // Items are joined from each object's cached JSON: a 10,000-object list is not re-serialised.
+    const head = JSON.stringify({
       kind: def.listKind,
       apiVersion: apiVersionOf(def.group, def.version),
       metadata: meta,
-      items: objects,
     });
+    sendText(res, 200, `${head.slice(0, -1)},"items":[${objects.map((o) => store.json(o)).join(",")}]}`);
   };
 
   return (req, res) => {

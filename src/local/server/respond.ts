@@ -8,7 +8,16 @@ export function sendJson(
   body: unknown,
   warnings: readonly string[] = [],
 ): void {
-  const text = JSON.stringify(body);
+  sendText(res, code, JSON.stringify(body), warnings);
+}
+
+/** Sends JSON that is already serialised. */
+export function sendText(
+  res: ServerResponse,
+  code: number,
+  text: string,
+  warnings: readonly string[] = [],
+): void {
   const headers: Record<string, string | string[]> = {
     "Content-Type": "application/json",
     "Content-Length": String(Buffer.byteLength(text)),

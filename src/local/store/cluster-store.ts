@@ -122,6 +122,8 @@ export class ClusterStore {
   readonly dependents = new Map<string, Set<string>>();
   private readonly nsCounts = new Map<string, number>();
   readonly gc: GarbageCollector;
+  /** Serialised stored objects: they never change, so each is stringified once (log, responses, lists). */
+  private readonly jsonCache = new WeakMap<KubeObject, string>();
 
   constructor(options: StoreOptions) {
     this.clusterName = options.clusterName;
@@ -193,6 +195,16 @@ export class ClusterStore {
     const object = this.peek(def, namespace, name);
     if (object === undefined) throw notFound(def.group, def.resource, name);
     return this.present(def, object);
+  }
+
+  /** The JSON of a stored (or presented) object, computed once per stored object. */
+  json(object: KubeObject): string {
+    let text = this.jsonCache.get(object);
+    if (text === undefined) {
+      text = JSON.stringify(object);
+      this.jsonCache.set(object, text);
+    }
+    return text;
   }
 
   /** The object as served at the def's version (custom resources change apiVersion only). */
@@ -844,7 +856,7 @@ export class ClusterStore {
       this.log?.remove(key, objectKey, this.rv);
     } else {
       bucket.set(objectKey, stored);
-      this.log?.put(key, objectKey, stored, this.rv);
+      this.log?.put(key, objectKey, this.json(stored), this.rv);
     }
     this.record({ rv: this.rv, key, type, object: stored, previous });
     this.afterCommit(def, type, stored, previous);

@@ -82,8 +82,11 @@ export class StateLog {
     this.fd = openSync(this.file, "a");
   }
 
-  put(storageKey: string, objectKey: string, object: KubeObject, rv: number): void {
-    this.append(JSON.stringify({ k: storageKey, n: objectKey, rv, o: object }));
+  /** Records an object, given as its JSON (the store serialises each object once). */
+  put(storageKey: string, objectKey: string, objectJson: string, rv: number): void {
+    this.append(
+      `{"k":${JSON.stringify(storageKey)},"n":${JSON.stringify(objectKey)},"rv":${rv},"o":${objectJson}}`,
+    );
   }
 
   remove(storageKey: string, objectKey: string, rv: number): void {
