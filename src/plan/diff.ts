@@ -1,5 +1,6 @@
 import jsonpatch from "fast-json-patch";
 import type { Manifest, SourceLocation } from "../manifests/types.js";
+export { formatPath } from "../manifests/paths.js";
 import { compareKeys, keyOf, keyString } from "./keys.js";
 import type { DesiredStateDiff, FieldChange, ObjectDiff, PlanState } from "./types.js";
 
@@ -82,15 +83,4 @@ function comparePaths(a: readonly (string | number)[], b: readonly (string | num
     return String(x).localeCompare(String(y));
   }
   return a.length - b.length;
-}
-
-/** `spec.targets[1].cluster`; keys that are not identifiers are quoted: `metadata.labels["app.kubernetes.io/name"]`. */
-export function formatPath(path: readonly (string | number)[]): string {
-  let out = "";
-  for (const segment of path) {
-    if (typeof segment === "number") out += `[${segment}]`;
-    else if (/^[A-Za-z_][A-Za-z0-9_-]*$/.test(segment)) out += out === "" ? segment : `.${segment}`;
-    else out += `[${JSON.stringify(segment)}]`;
-  }
-  return out;
 }

@@ -107,7 +107,7 @@ describe("formatPath", () => {
   it.each([
     [["spec", "targets", 1, "cluster"], "spec.targets[1].cluster"],
     [["metadata", "labels", "app.kubernetes.io/name"], 'metadata.labels["app.kubernetes.io/name"]'],
-    [["spec", "pvcMap", "data-pg-0"], "spec.pvcMap.data-pg-0"],
+    [["spec", "pvcMap", "data-pg-0"], 'spec.pvcMap["data-pg-0"]'],
     [[], ""],
   ] as const)("%j → %s", (path, text) => {
     expect(formatPath(path)).toBe(text);
