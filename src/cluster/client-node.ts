@@ -127,6 +127,19 @@ export class KubeClusterClient implements ClusterClient {
     )) as KubeObject;
   }
 
+  async apply(object: KubeObject): Promise<KubeObject> {
+    return (await this.call(`apply ${describe(object)}`, () =>
+      this.objects.patch(
+        object as KubernetesObject,
+        undefined,
+        undefined,
+        FIELD_MANAGER,
+        true,
+        PatchStrategy.ServerSideApply,
+      ),
+    )) as KubeObject;
+  }
+
   async mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
     const spec = { ...patch, ...header(ref) } as KubernetesObject;
     return (await this.call(`patch ${describe(ref)}`, () =>

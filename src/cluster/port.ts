@@ -19,6 +19,12 @@ export interface ClusterClient {
   create(object: KubeObject): Promise<KubeObject>;
   /** PUT: replaces the object; a stale resourceVersion is a Conflict. */
   replace(object: KubeObject): Promise<KubeObject>;
+  /**
+   * Server-side apply (field manager `ferry`, conflicts forced): creates the object or makes
+   * Ferry own exactly the fields it sends, keeping server-populated fields such as a
+   * Service's clusterIP or a bound claim's volumeName.
+   */
+  apply(object: KubeObject): Promise<KubeObject>;
   /** A merge patch (RFC 7386) of the object named by `ref`. */
   mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject>;
   /** Deletes; deleting an absent object is not an error. */
