@@ -29,13 +29,21 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
   return f;
 }
 
+// Building a DateTimeFormat costs ~100 µs; validating thousands of manifests names a few zones.
+const canonicalNames = new Map<string, string | undefined>();
+
 /** The canonical name of an IANA time zone (`utc` → `UTC`), or undefined when unknown. */
 export function canonicalTimeZone(name: string): string | undefined {
+  if (canonicalNames.has(name)) return canonicalNames.get(name);
+  let canonical: string | undefined;
   try {
-    return new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
+    canonical = new Intl.DateTimeFormat("en-US", { timeZone: name }).resolvedOptions().timeZone;
   } catch {
-    return undefined;
+    canonical = undefined;
   }
+  if (canonicalNames.size >= 1000) canonicalNames.clear(); // bounded: names come from user input
+  canonicalNames.set(name, canonical);
+  return canonical;
 }
 
 /** The wall-clock reading of `instant` in `timeZone` (to the second). */
