@@ -3,7 +3,7 @@
  * object came from, and the `ferry.dev/managed-by=ferry` label later runs use to recognise
  * objects Ferry created (and may therefore update).
  */
-import { cloneObject, type KubeObject } from "../kube-object.js";
+import type { KubeObject } from "../kube-object.js";
 import {
   BACKUP_ANNOTATION,
   MANAGED_BY_LABEL,
@@ -26,7 +26,8 @@ export interface Provenance {
  * `kubectl get -l ferry.dev/migration=shop-to-west` works) when they are valid label values.
  */
 export function withProvenance(obj: KubeObject, provenance: Provenance): KubeObject {
-  const copy = cloneObject(obj);
+  // Only metadata changes; other fields are shared with `obj` (never mutated by the engine).
+  const copy: KubeObject = { ...obj, metadata: { ...obj.metadata } };
   const labels: Record<string, string> = { ...copy.metadata.labels, [MANAGED_BY_LABEL]: MANAGED_BY_VALUE };
   if (isValidLabelValue(provenance.migration)) labels[MIGRATION_KEY] = provenance.migration;
   if (isValidLabelValue(provenance.sourceCluster)) labels[SOURCE_CLUSTER_KEY] = provenance.sourceCluster;

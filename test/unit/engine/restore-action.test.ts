@@ -23,6 +23,19 @@ function asLive(written: KubeObject, extra: Record<string, unknown> = {}): KubeO
 }
 
 describe("canonicalJson and desiredHash", () => {
+  it.each<unknown>([
+    null,
+    1,
+    "s",
+    true,
+    [1, "a", null],
+    { a: [{ b: 1 }], c: { d: "x" } },
+    { u: undefined, n: null },
+    [undefined],
+  ])("canonicalJson(%j) is JSON", (value) => {
+    expect(JSON.parse(canonicalJson(value))).toEqual(JSON.parse(JSON.stringify(value)));
+  });
+
   it("ignore key order", () => {
     expect(canonicalJson({ b: 1, a: { d: 2, c: 3 } })).toBe(canonicalJson({ a: { c: 3, d: 2 }, b: 1 }));
     expect(desiredHash(configMap("a", "shop", { x: "1", y: "2" }))).toBe(
