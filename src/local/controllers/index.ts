@@ -6,6 +6,7 @@ import { SimulatedNode } from "./node.js";
 import { kubelet } from "./pods/kubelet.js";
 import { volumeProvisioner } from "./volumes/provisioner.js";
 import { quotaStatus } from "./volumes/quota.js";
+import { volumeSnapshots } from "./volumes/snapshots.js";
 import { volumeReclaimer } from "./volumes/reclaim.js";
 import { cronJobs } from "./workloads/cronjobs.js";
 import { daemonSets } from "./workloads/daemonsets.js";
@@ -54,6 +55,7 @@ export const controllers: Controller[] = [
   volumeProvisioner,
   volumeReclaimer,
   quotaStatus,
+  volumeSnapshots,
 ];
 
 /** Starts every controller; the returned `stop` stops them all. */

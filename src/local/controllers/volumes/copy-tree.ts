@@ -48,17 +48,22 @@ async function copyDir(
   for (const entry of await readdir(source, { withFileTypes: true })) {
     const from = join(source, entry.name);
     const to = join(target, entry.name);
-    if (entry.isDirectory()) {
-      await copyDir(from, to, inodes, stats);
-    } else if (entry.isSymbolicLink()) {
-      await symlink(await readlink(from), to);
-      const s = await lstat(from);
-      await lutimes(to, s.atime, s.mtime).catch(() => undefined);
-      stats.symlinks += 1;
-    } else if (entry.isFile()) {
-      await copyFileEntry(from, to, inodes, stats);
+    try {
+      if (entry.isDirectory()) {
+        await copyDir(from, to, inodes, stats);
+      } else if (entry.isSymbolicLink()) {
+        await symlink(await readlink(from), to);
+        const s = await lstat(from);
+        await lutimes(to, s.atime, s.mtime).catch(() => undefined);
+        stats.symlinks += 1;
+      } else if (entry.isFile()) {
+        await copyFileEntry(from, to, inodes, stats);
+      }
+      // Sockets, FIFOs and devices are not volume data a mover could read; they are skipped.
+    } catch (err) {
+      // A writer outside the cluster's control removed it while we copied: it is not in this instant.
+      if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
     }
-    // Sockets, FIFOs and devices are not volume data a mover could read; they are skipped.
   }
   await chmod(target, info.mode & 0o7777);
   await utimes(target, info.atime, info.mtime);
