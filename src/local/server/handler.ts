@@ -16,6 +16,7 @@ import { coreVersions, groupList, groupOf, resourceList } from "./discovery.js";
 import { serveLog } from "./logs.js";
 import { documentHash, groupVersionDocument, openApiIndex, parseGvPath } from "./openapi.js";
 import { sendError, sendJson, sendText } from "./respond.js";
+import { decodeProtobufObject } from "./protobuf.js";
 import { parseRoute, type ResourceRoute } from "./route.js";
 import { readScale, writeScale } from "./scale.js";
 import { toTable, wantsTable, type IncludeObject } from "./table.js";
@@ -44,7 +45,19 @@ export const SERVER_VERSION = {
 
 const MAX_BODY = 8 * 1024 * 1024;
 
-function readBody(req: IncomingMessage): Promise<string> {
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readBodyBytes(req)).toString("utf8");
+}
+
+/** An object body: JSON or YAML, or protobuf for the kinds `kubectl create` sends that way. */
+async function readObject(req: IncomingMessage): Promise<unknown> {
+  const bytes = await readBodyBytes(req);
+  const type = req.headers["content-type"];
+  if (type?.includes("protobuf") === true) return decodeProtobufObject(bytes);
+  return parseBody(bytes.toString("utf8"), type);
+}
+
+function readBodyBytes(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -53,7 +66,7 @@ function readBody(req: IncomingMessage): Promise<string> {
       if (size > MAX_BODY) reject(new ApiError(413, "BadRequest", "the request body is too large"));
       else chunks.push(c);
     });
-    req.on("end", () => resolve(Buffer.concat(chunks).toString("utf8")));
+    req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
@@ -228,7 +241,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     }
     if (route.name === undefined) {
       if (method === "POST") {
-        const body = parseBody(await readBody(req), req.headers["content-type"]);
+        const body = await readObject(req);
         const created = store.create(def, ns, body, writeOptions());
         return sendText(res, 201, store.json(created), warnings);
       }
@@ -299,7 +312,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
         return sendText(res, 200, store.json(object));
       }
       case "PUT": {
-        const body = parseBody(await readBody(req), req.headers["content-type"]);
+        const body = await readObject(req);
         return sendJson(res, 200, store.update(def, ns, name, body, writeOptions()), warnings);
       }
       case "PATCH": {

@@ -327,6 +327,49 @@ spec:
     expect(unknown.stderr).toContain('unknown field "special"');
   });
 
+  it("creates with kubectl create, whose typed clients send protobuf", async () => {
+    await h.kubectl(["create", "namespace", "made"]);
+    await h.kubectl(["-n", "made", "create", "configmap", "c", "--from-literal=a=1", "--from-literal=b=2"]);
+    await h.kubectl(["-n", "made", "create", "secret", "generic", "s", "--from-literal=password=hunter2"]);
+    await h.kubectl(["-n", "made", "create", "serviceaccount", "robot"]);
+    await h.kubectl([
+      "-n",
+      "made",
+      "create",
+      "deployment",
+      "d",
+      "--image=nginx:1.27",
+      "--port=8080",
+      "--replicas=2",
+    ]);
+    expect(await h.kubectl(["-n", "made", "get", "cm", "c", "-o", "jsonpath={.data}"])).toBe(
+      '{"a":"1","b":"2"}',
+    );
+    expect(
+      Buffer.from(
+        await h.kubectl(["-n", "made", "get", "secret", "s", "-o", "jsonpath={.data.password}"]),
+        "base64",
+      ).toString(),
+    ).toBe("hunter2");
+    expect(await h.kubectl(["-n", "made", "get", "sa", "-o", "name"])).toBe(
+      "serviceaccount/default\nserviceaccount/robot\n",
+    );
+    const deploy = JSON.parse(await h.kubectl(["-n", "made", "get", "deploy", "d", "-o", "json"])) as {
+      spec: {
+        replicas: number;
+        selector: unknown;
+        template: { spec: { containers: { ports: unknown[] }[] } };
+      };
+    };
+    expect(deploy.spec.replicas).toBe(2);
+    expect(deploy.spec.selector).toEqual({ matchLabels: { app: "d" } });
+    expect(deploy.spec.template.spec.containers[0]?.ports).toEqual([
+      { containerPort: 8080, protocol: "TCP" },
+    ]);
+    const unsupported = await h.kubectlResult(["-n", "made", "create", "job", "j", "--image=busybox"]);
+    expect(unsupported.stderr).toContain("protobuf bodies only for");
+  });
+
   it("deletes a namespace with everything in it", async () => {
     expect(await h.kubectl(["delete", "ns", "shop", "--wait=false"])).toContain('namespace "shop" deleted');
     await eventually(async () =>
