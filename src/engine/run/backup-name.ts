@@ -12,3 +12,19 @@ export function backupName(migration: string, startedAt: Date): string {
   // Backup names are DNS-1123 subdomains of at most 253 characters.
   return `${migration.slice(0, 253 - stamp.length - 1)}-${stamp}`;
 }
+
+/**
+ * `backupName`, made unique in the repository: two runs in the same second (a quick re-run
+ * after an interrupted one) get `-2`, `-3`, … rather than colliding.
+ */
+export async function uniqueBackupName(
+  backups: { hasBackup(name: string): Promise<boolean> },
+  migration: string,
+  startedAt: Date,
+): Promise<string> {
+  const base = backupName(migration, startedAt);
+  for (let n = 1; ; n += 1) {
+    const name = n === 1 ? base : `${base}-${n}`;
+    if (!(await backups.hasBackup(name))) return name;
+  }
+}

@@ -11,7 +11,7 @@ export { runPrechecks, type PrecheckRun, type PrecheckRunInput } from "./run-pre
 export { observeTarget, type ObserveInput, type ObservedTarget } from "./observe-target.js";
 export { restoreToTarget, type RestoreInput, type RestoreSummary } from "./restore.js";
 export { waitCrdsEstablished } from "./wait-crds.js";
-export { backupName } from "./backup-name.js";
+export { backupName, uniqueBackupName } from "./backup-name.js";
 export type {
   VolumeDataMover,
   VolumeSnapshotRef,

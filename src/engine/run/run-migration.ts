@@ -18,7 +18,7 @@ import type { ManifestLocation } from "../prechecks/types.js";
 import type { MigrationEvent } from "../status/events.js";
 import { reduceMigrationStatus } from "../status/migration-status.js";
 import { mapNamespace } from "../transforms/namespace-mapping.js";
-import { backupName } from "./backup-name.js";
+import { backupName, uniqueBackupName } from "./backup-name.js";
 import { exportResources, type ExportResult } from "./export.js";
 import { runPrechecks } from "./run-prechecks.js";
 import { restoreToTarget } from "./restore.js";
@@ -97,7 +97,7 @@ export async function runMigration(options: RunMigrationOptions): Promise<Migrat
     sourceCluster: spec.source.cluster,
     targets: spec.targets.map((t) => t.cluster),
   });
-  const name = backupName(migration.metadata.name, startedAt);
+  let name = backupName(migration.metadata.name, startedAt);
   const failBackup = (reason: string): MigrationRunResult => {
     emit({ type: "BackupStarted", at: at(), cluster: spec.source.cluster, name });
     emit({ type: "BackupFailed", at: at(), reason });
@@ -120,6 +120,11 @@ export async function runMigration(options: RunMigrationOptions): Promise<Migrat
     return failBackup(`export from ${spec.source.cluster} failed: ${describeError(e)}`);
   }
 
+  try {
+    name = await uniqueBackupName(options.repository.backups, migration.metadata.name, startedAt);
+  } catch (e) {
+    return failBackup(`cannot read the replication repository: ${describeError(e)}`);
+  }
   const provenance = { migration: owner, sourceCluster: spec.source.cluster, backup: name };
   const prechecks = await runPrechecks({
     spec,
