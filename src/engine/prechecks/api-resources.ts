@@ -19,6 +19,7 @@ export interface ApiResourceCheckInput {
   readonly served: readonly ResourceType[];
 }
 
+/** One result per distinct apiVersion and kind of the export (CRDs themselves excluded). */
 export function checkApiResources(input: ApiResourceCheckInput): PrecheckResult[] {
   const { target } = input;
   const exportedCrds = new Set(

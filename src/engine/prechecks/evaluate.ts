@@ -40,6 +40,7 @@ export interface PrecheckInput {
   readonly onboardedLabels?: readonly string[];
 }
 
+/** Every pre-check result for one target; combine targets' results for `decidePrecheckOutcome`. */
 export function evaluatePrechecks(input: PrecheckInput): PrecheckResult[] {
   const { target: obs, spec } = input;
   const target = obs.cluster;

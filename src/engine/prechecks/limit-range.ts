@@ -16,6 +16,7 @@ export interface LimitRangeCheckInput {
   readonly location: ManifestLocation;
 }
 
+/** One result per new claim in a namespace whose LimitRange bounds PVC storage. */
 export function checkLimitRanges(input: LimitRangeCheckInput): PrecheckResult[] {
   const results: PrecheckResult[] = [];
   for (const range of input.limitRanges) {

@@ -34,6 +34,7 @@ export interface NamespaceCheckInput {
   readonly location: ManifestLocation;
 }
 
+/** The verdict for one target namespace (see the rules above). */
 export function checkNamespace(input: NamespaceCheckInput): PrecheckResult {
   const { target, observation: ns, location } = input;
   const base = { check: "namespace", target, subject: ns.name } as const;

@@ -45,6 +45,7 @@ export type PrecheckOutcome =
       readonly message: string;
     };
 
+/** How many results have each verdict. */
 export function countVerdicts(results: readonly PrecheckResult[]): PrecheckCounts {
   const count = (v: PrecheckResult["verdict"]): number => results.filter((r) => r.verdict === v).length;
   return {

@@ -20,6 +20,7 @@ export interface PlannedClaim {
   readonly bytes: number;
 }
 
+/** The export's PVCs as they would be created on a target. */
 export function plannedClaims(
   objects: readonly KubeObject[],
   mappings: {

@@ -28,6 +28,7 @@ export function formatFieldPath(path: FieldPath): string {
   return path.map((p, i) => (typeof p === "number" ? `[${p}]` : i === 0 ? p : `.${p}`)).join("");
 }
 
+/** The proposal for a set of non-compatible results (compatible ones are ignored by callers). */
 export function remediationProposal(results: readonly PrecheckResult[]): RemediationProposal {
   const changes: ProposedChange[] = [];
   const manualSteps: string[] = [];

@@ -17,6 +17,7 @@ export interface PvcSizeCheckInput {
   readonly storageClasses: readonly StorageClassObservation[];
 }
 
+/** One result per existing target claim the export would write. */
 export function checkPvcSizes(input: PvcSizeCheckInput): PrecheckResult[] {
   const results: PrecheckResult[] = [];
   for (const live of input.existingPvcs) {

@@ -21,6 +21,7 @@ export interface QuotaCheckInput {
 
 const CLASS_SUFFIX = ".storageclass.storage.k8s.io/";
 
+/** One result per ResourceQuota of a namespace that receives new claims. */
 export function checkQuotas(input: QuotaCheckInput): PrecheckResult[] {
   const fresh = input.claims.filter((c) => !input.existingClaims.has(`${c.namespace}/${c.name}`));
   const results: PrecheckResult[] = [];

@@ -2,6 +2,7 @@
 import type { Reachability } from "./observations.js";
 import { result, type PrecheckResult } from "./types.js";
 
+/** Compatible with the server version, or incompatible with the connection error. */
 export function checkReachable(target: string, reachability: Reachability): PrecheckResult {
   if (reachability.ok) {
     return result({

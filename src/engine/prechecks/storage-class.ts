@@ -20,6 +20,7 @@ export interface StorageClassCheckInput {
   readonly location: ManifestLocation;
 }
 
+/** One result per source class, plus one for class-less claims when there are any. */
 export function checkStorageClasses(input: StorageClassCheckInput): PrecheckResult[] {
   const { target, targetClasses, location } = input;
   const names = new Set(targetClasses.map((c) => c.name));

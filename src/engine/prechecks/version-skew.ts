@@ -26,6 +26,7 @@ export interface VersionSkewInput {
   readonly maxMinorSkew?: number;
 }
 
+/** The skew verdict for one target (see the rules above). */
 export function checkVersionSkew(input: VersionSkewInput): PrecheckResult {
   const { target } = input;
   const source = parseKubeVersion(input.sourceVersion);

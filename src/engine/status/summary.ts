@@ -6,6 +6,7 @@ import type { MigrationPhase } from "./migration-status.js";
 
 export type ReplicationSummary = "Error" | "In Progress" | "Success";
 
+/** KubeSlice's one-word status for a Migration phase. */
 export function replicationSummary(phase: MigrationPhase): ReplicationSummary {
   switch (phase) {
     case "Completed":
