@@ -7,12 +7,16 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const built = join(root, "dist", "cli", "main.js");
+// `ferry mover …` runs as a Job on every replication run: it loads only its own command
+// (src/cli/commands/mover.ts, moverMain), not the whole CLI, which takes seconds to load.
+const [entry, name] =
+  process.argv[2] === "mover" ? [["cli", "commands", "mover"], "moverMain"] : [["cli", "main"], "main"];
+const built = join(root, "dist", ...entry) + ".js";
 if (process.env.FERRY_FROM_SOURCE !== "1" && existsSync(built)) {
-  const { main } = await import(pathToFileURL(built).href);
-  process.exitCode = await main(process.argv.slice(2));
+  const module = await import(pathToFileURL(built).href);
+  process.exitCode = await module[name](process.argv.slice(2));
 } else {
   const { tsImport } = await import("tsx/esm/api");
-  const { main } = await tsImport(pathToFileURL(join(root, "src", "cli", "main.ts")).href, import.meta.url);
-  process.exitCode = await main(process.argv.slice(2));
+  const module = await tsImport(pathToFileURL(join(root, "src", ...entry) + ".ts").href, import.meta.url);
+  process.exitCode = await module[name](process.argv.slice(2));
 }

@@ -1,5 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import { lstat, open, readdir, readFile, readlink } from "node:fs/promises";
 import { join } from "node:path";
 import type { BigIntStats } from "node:fs";
 import pLimit from "p-limit";
@@ -234,13 +234,15 @@ class BackupRun {
     if (before === undefined) this.stats.filesNew += 1;
     else this.stats.filesChanged += 1;
     const { content, size } =
-      identity.size <= this.cutter.params.minSize ? await this.smallFile(path) : await this.largeFile(path);
+      identity.size <= this.cutter.params.minSize
+        ? await this.smallFile(path, identity.size)
+        : await this.largeFile(path);
     return { ...base, type: "file", ...identity, size, content };
   }
 
-  private async smallFile(path: string): Promise<{ content: ContentItem[]; size: number }> {
+  private async smallFile(path: string, size: number): Promise<{ content: ContentItem[]; size: number }> {
     this.check();
-    const data = await readFile(path);
+    const data = await readSmallFile(path, size);
     this.stats.bytesRead += data.byteLength;
     const content = data.byteLength === 0 ? [] : [await this.storeChunk(data)];
     this.advance(data.byteLength);
@@ -294,6 +296,19 @@ class BackupRun {
   private check(): void {
     if (this.options.signal?.aborted === true) throw new FerryError("Aborted", "the backup was aborted");
   }
+}
+
+/** Reads a file expected to hold `size` bytes (one read, no fstat); falls back when it grew. */
+async function readSmallFile(path: string, size: number): Promise<Buffer> {
+  const handle = await open(path, "r");
+  try {
+    const buf = Buffer.allocUnsafe(size + 1);
+    const { bytesRead } = await handle.read(buf, 0, size + 1, 0);
+    if (bytesRead <= size) return buf.subarray(0, bytesRead);
+  } finally {
+    await handle.close();
+  }
+  return readFile(path); // the file grew since lstat: take it whole
 }
 
 function baseOf(name: string, st: BigIntStats) {

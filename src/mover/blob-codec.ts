@@ -1,7 +1,7 @@
 import { promisify } from "node:util";
 import { deflateRaw, inflateRaw } from "node:zlib";
 import { FerryError } from "../core/errors.js";
-import { openAsync, sealAsync, type RepositoryKey } from "../repository/crypto.js";
+import { openAsync, seal, sealAsync, type RepositoryKey } from "../repository/crypto.js";
 
 const deflateRawAsync = promisify(deflateRaw);
 const inflateRawAsync = promisify(inflateRaw);
@@ -35,7 +35,13 @@ export async function encodeBlob(
       compression = StoredCompression.Deflate;
     }
   }
-  const bytes = options.key === undefined ? body : await sealAsync(options.key, body);
+  // Small blobs are sealed in place: a thread-pool round trip costs more than the cipher.
+  const bytes =
+    options.key === undefined
+      ? body
+      : body.byteLength < 64 * 1024
+        ? seal(options.key, body)
+        : await sealAsync(options.key, body);
   return { bytes, compression };
 }
 

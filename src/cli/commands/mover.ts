@@ -1,4 +1,6 @@
 import { access, constants, readFile, writeFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import type { ReplicationRepositorySpec } from "../../manifests/types.js";
 import { FerryError, errorMessage, isFerryError } from "../../core/errors.js";
 import type { ProgressEvent } from "../../core/progress.js";
 import { backup } from "../../mover/backup.js";
@@ -9,7 +11,9 @@ import { MoverRepository } from "../../mover/repository.js";
 import { restore, type RestoreMode } from "../../mover/restore.js";
 import { listSnapshots } from "../../mover/snapshot.js";
 import { deriveKey } from "../../repository/crypto.js";
-import { openObjectStore, type OpenedObjectStore } from "../../repository/open-store.js";
+import { FsObjectStore } from "../../repository/fs-store.js";
+import type { OpenedObjectStore } from "../../repository/open-store.js";
+import { Command, CommanderError } from "commander";
 import type { RegisterCommand } from "../main.js";
 
 const KEY_ENV = "FERRY_REPOSITORY_KEY";
@@ -139,6 +143,30 @@ export const registerMover: RegisterCommand = (program, setExit) => {
     });
 };
 
+/**
+ * `ferry mover …` without the rest of the CLI: the mover starts as a Job on every
+ * replication run, and loading every command (cluster clients, Git, GitHub) takes seconds
+ * and ~90 MiB before the first byte moves. `bin/ferry.js` routes `mover` here; the exit
+ * handling is the same as `main`'s.
+ */
+export async function moverMain(argv: readonly string[]): Promise<number> {
+  const program = new Command("ferry")
+    .exitOverride()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  let exitCode = 0;
+  registerMover(program, (code) => {
+    exitCode = Math.max(exitCode, code);
+  });
+  try {
+    await program.parseAsync([...argv], { from: "user" });
+    return exitCode;
+  } catch (e) {
+    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
+    process.stderr.write(`ferry: ${errorMessage(e)}\n`);
+    return 1;
+  }
+}
+
 interface CommandContext {
   readonly opened: OpenedObjectStore;
   readonly pathMap: PathMap | undefined;
@@ -167,7 +195,7 @@ async function runCommand(
       env,
       keyEnv: KEY_ENV,
     });
-    opened = openObjectStore(spec, { env, baseDir: process.cwd(), name: "the mover repository" });
+    opened = await openStore(spec, env);
     const progress = (e: ProgressEvent): void => {
       if (!json) return;
       const line = {
@@ -197,6 +225,26 @@ async function runCommand(
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
   }
+}
+
+/**
+ * Opens the repository; the S3 backend (and the AWS SDK, half a second to load) only when
+ * the repository is in S3 — the mover starts on every replication run.
+ */
+async function openStore(
+  spec: ReplicationRepositorySpec,
+  env: Record<string, string | undefined>,
+): Promise<OpenedObjectStore> {
+  if (spec.filesystem !== undefined) {
+    const secret = spec.encryption === undefined ? undefined : env[spec.encryption.keyEnv];
+    return {
+      store: new FsObjectStore({ root: resolve(spec.filesystem.path) }),
+      key: secret === undefined ? undefined : deriveKey(secret),
+      close: () => undefined,
+    };
+  }
+  const { openObjectStore } = await import("../../repository/open-store.js");
+  return openObjectStore(spec, { env, baseDir: process.cwd(), name: "the mover repository" });
 }
 
 /** The environment, with the key from `--key-file` in FERRY_REPOSITORY_KEY when given. */

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Ferry's data mover against restic (Debian's package), same data, same invocation, local
+# repositories, both encrypted (restic always is) and both without compression.
+#   BENCH_SCALE=1    1 GiB mix and 100,000 small files (0.1 → 100 MiB and 10,000 files)
+#   BENCH_DIR=/tmp   where the data and repositories go (needs ~4 × the data size)
+set -euo pipefail
+SCALE="${BENCH_SCALE:-1}"
+ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
+cd "$ROOT"
+
+if ! command -v restic >/dev/null; then apt-get update -qq && apt-get install -y -qq restic >/dev/null; fi
+if [ ! -x /usr/bin/time ]; then apt-get update -qq && apt-get install -y -qq time >/dev/null; fi
+npm run build --silent >/dev/null
+
+WORK="$(mktemp -d "${BENCH_DIR:-/tmp}/ferry-bench-mover.XXXXXX")"
+trap 'rm -rf "$WORK"' EXIT
+export RESTIC_PASSWORD=bench-password FERRY_REPOSITORY_KEY=bench-password RESTIC_CACHE_DIR="$WORK/restic-cache"
+SMALL_COUNT="$(node -e "console.log(Math.round(100000 * Number(process.argv[1])))" "$SCALE")"
+
+echo "generating data (scale $SCALE) in $WORK" >&2
+npx tsx bench/mover/gen.ts mix "$WORK/data" "$SCALE"
+npx tsx bench/mover/gen.ts small "$WORK/small" "$SMALL_COUNT"
+sync
+
+# run <label> <cmd...>: wall seconds and peak RSS (MiB) of one command, appended to $WORK/results
+run() {
+  local label="$1"; shift
+  local start end
+  start="$(date +%s.%N)"
+  /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt" || { cat "$WORK/err.txt" >&2; exit 1; }
+  end="$(date +%s.%N)"
+  local rss; rss="$(awk -F: '/Maximum resident set size/ {print int($2/1024)}' "$WORK/time.txt")"
+  echo "$label $(echo "$end - $start" | bc) $rss" >>"$WORK/results"
+}
+size() { du -sb "$1" | cut -f1; }
+
+
+restic init -q -r "$WORK/restic-repo" --repository-version 2 >/dev/null
+restic init -q -r "$WORK/restic-small" --repository-version 2 >/dev/null
+
+DATA_BYTES="$(size "$WORK/data")"
+SMALL_BYTES="$(size "$WORK/small")"
+: >"$WORK/results"
+
+# 1. Full backup of the mix.
+run ferry-full node bin/ferry.js mover backup --repo "$WORK/ferry-repo" --source "$WORK/data" --compression off
+FERRY_FULL_REPO="$(size "$WORK/ferry-repo")"
+run restic-full restic -q -r "$WORK/restic-repo" backup --compression off "$WORK/data"
+RESTIC_FULL_REPO="$(size "$WORK/restic-repo")"
+
+# 2. Restore of the mix.
+run ferry-restore node bin/ferry.js mover restore --repo "$WORK/ferry-repo" --snapshot latest --target "$WORK/ferry-restore"
+run restic-restore restic -q -r "$WORK/restic-repo" restore latest --target "$WORK/restic-restore"
+diff -rq "$WORK/data" "$WORK/ferry-restore" >/dev/null || { echo "ferry restore differs from the source" >&2; exit 1; }
+rm -rf "$WORK/ferry-restore" "$WORK/restic-restore"
+
+# 3. Incremental backup after a 1% change.
+CHANGED="$(npx tsx bench/mover/gen.ts change "$WORK/data" "$SCALE")"
+run ferry-incr node bin/ferry.js mover backup --repo "$WORK/ferry-repo" --source "$WORK/data" --compression off --parent latest
+FERRY_INCR_BYTES=$(( $(size "$WORK/ferry-repo") - FERRY_FULL_REPO ))
+run restic-incr restic -q -r "$WORK/restic-repo" backup --compression off "$WORK/data"
+RESTIC_INCR_BYTES=$(( $(size "$WORK/restic-repo") - RESTIC_FULL_REPO ))
+
+# 4. Many small files.
+run ferry-small node bin/ferry.js mover backup --repo "$WORK/ferry-small" --source "$WORK/small" --compression off
+run restic-small restic -q -r "$WORK/restic-small" backup --compression off "$WORK/small"
+
+node - "$WORK/results" "$DATA_BYTES" "$SMALL_BYTES" "$CHANGED" "$FERRY_INCR_BYTES" "$RESTIC_INCR_BYTES" \
+  "$FERRY_FULL_REPO" "$RESTIC_FULL_REPO" "$SMALL_COUNT" <<'NODE'
+const fs = require("node:fs");
+const [file, data, small, changed, ferryIncr, resticIncr, ferryRepo, resticRepo, smallCount] = process.argv.slice(2);
+const r = Object.fromEntries(fs.readFileSync(file, "utf8").trim().split("\n").map((l) => { const [k, s, m] = l.split(" "); return [k, { s: Number(s), rss: Number(m) }]; }));
+const MB = 1e6;
+const mbps = (bytes, s) => (Number(bytes) / MB / s).toFixed(0);
+const row = (name, bytes, extra = "") => {
+  const f = r[`ferry-${name}`], x = r[`restic-${name}`];
+  console.log(`${name.padEnd(8)} ferry ${f.s.toFixed(2)}s ${mbps(bytes, f.s).padStart(5)} MB/s rss ${String(f.rss).padStart(4)} MiB | restic ${x.s.toFixed(2)}s ${mbps(bytes, x.s).padStart(5)} MB/s rss ${String(x.rss).padStart(4)} MiB | throughput ferry/restic ${(x.s / f.s).toFixed(2)}×${extra}`);
+};
+console.log(`data ${(data / 2 ** 20).toFixed(0)} MiB; small files ${smallCount} (${(small / 2 ** 20).toFixed(0)} MiB)`);
+row("full", data, ` | repo ferry ${(ferryRepo / 2 ** 20).toFixed(1)} MiB, restic ${(resticRepo / 2 ** 20).toFixed(1)} MiB`);
+row("restore", data);
+row("incr", data, ` | changed ${(changed / 2 ** 20).toFixed(1)} MiB, uploaded ferry ${(ferryIncr / 2 ** 20).toFixed(1)} MiB (${(ferryIncr / changed).toFixed(2)}×), restic ${(resticIncr / 2 ** 20).toFixed(1)} MiB (${(resticIncr / changed).toFixed(2)}×)`);
+row("small", small, ` | ferry ${(smallCount / r["ferry-small"].s).toFixed(0)} files/s, restic ${(smallCount / r["restic-small"].s).toFixed(0)} files/s`);
+NODE
