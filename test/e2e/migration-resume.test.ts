@@ -76,15 +76,13 @@ describe("a restore killed half-way, and one with failing writes", () => {
 
   it("failed writes are reported per object (PartiallyFailed), and the next run fixes them", async () => {
     const spec = shopMigration({ namespaceMapping: { shop: "shop-b" } });
-    env.local.clusters
-      .get("west-2")
-      ?.faults.failNext({
-        verb: "create",
-        resource: "configmaps",
-        code: 500,
-        count: 2,
-        message: "disk full",
-      });
+    env.local.clusters.get("west-2")?.faults.failNext({
+      verb: "create",
+      resource: "configmaps",
+      code: 500,
+      count: 2,
+      message: "disk full",
+    });
     const broken = await run(spec);
     expect(broken.status.phase).toBe("PartiallyFailed");
     const west1 = broken.status.targetClusterStatus.find((t) => t.cluster === "west-1")?.restore;

@@ -157,4 +157,46 @@ describe("migrating a namespace from east-1 to west-1 and west-2 (filesystem rep
     const after = await Promise.all(TARGETS.map(versions));
     expect(after).toEqual(before);
   });
+
+  it("a source claim that grew: manual stops on pvc-size; auto grows the targets' claims live, then restores", async () => {
+    await env.kubectl("east-1", [
+      "-n",
+      "shop",
+      "patch",
+      "pvc",
+      "uploads",
+      "--type=merge",
+      "-p",
+      '{"spec":{"resources":{"requests":{"storage":"2Gi"}}}}',
+    ]);
+    const migration = { metadata: { name: "shop-to-west" }, spec: shopMigration() };
+    const manual = await runMigration({
+      migration,
+      clusters: env.clients,
+      repository: repo,
+      clock: systemClock,
+    });
+    expect(manual.status.phase).toBe("PrecheckFailed");
+    const sizes = manual.status.prechecks?.results.filter(
+      (r) => r.check === "pvc-size" && r.verdict === "actionable",
+    );
+    expect(sizes?.map((r) => r.target).sort()).toEqual(["west-1", "west-2"]);
+
+    const auto = await runMigration({
+      migration: { ...migration, spec: shopMigration({ prechecks: { remediation: "auto" } }) },
+      clusters: env.clients,
+      repository: repo,
+      clock: systemClock,
+    });
+    expect(auto.fixesApplied.sort()).toEqual([
+      "grew PersistentVolumeClaim shop-dr/uploads on west-1 to 2Gi",
+      "grew PersistentVolumeClaim shop-dr/uploads on west-2 to 2Gi",
+    ]);
+    expect(auto.status.phase, JSON.stringify(auto.status.targetClusterStatus)).toBe("Completed");
+    for (const target of TARGETS) {
+      const [pvc] = await env.getJson(target, ["-n", "shop-dr", "pvc", "uploads"]);
+      const spec = pvc?.["spec"] as { resources: { requests: { storage: string } } };
+      expect(spec.resources.requests.storage).toBe("2Gi");
+    }
+  });
 });
