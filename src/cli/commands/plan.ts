@@ -1,12 +1,13 @@
 import * as fs from "node:fs";
-import { resolve } from "node:path";
+import { relative, resolve, sep } from "node:path";
 import { Option } from "commander";
 import git from "isomorphic-git";
+import { systemClock } from "../../core/clock.js";
 import { FerryError, isFerryError } from "../../core/errors.js";
 import { loadDesiredState } from "../../manifests/load.js";
 import { textLine } from "../../manifests/report.js";
 import { gitTree } from "../../manifests/tree-git.js";
-import type { LoadResult } from "../../manifests/types.js";
+import type { LoadResult, TreeSource } from "../../manifests/types.js";
 import { buildPlan } from "../../plan/plan.js";
 import { renderPlanJson } from "../../plan/render-json.js";
 import { renderPlanMarkdown } from "../../plan/render-markdown.js";
@@ -51,8 +52,10 @@ export const registerPlan: RegisterCommand = (program, setExit) => {
         setExit(2);
         return;
       }
+      // The desired state may live in a folder of a larger repository (`--repo deploy/`).
+      const folder = relative(dir, resolve(opts.repo)).split(sep).join("/");
       const [base, head] = await Promise.all(
-        revisions.map((r) => loadDesiredState(gitTree({ fs, dir, ref: r.oid }))),
+        revisions.map((r) => loadDesiredState(subtree(gitTree({ fs, dir, ref: r.oid }), folder))),
       );
       const [baseRev, headRev] = revisions;
       if (!base || !head || !baseRev || !headRev) throw new FerryError("Internal", "two revisions expected");
@@ -72,7 +75,7 @@ export const registerPlan: RegisterCommand = (program, setExit) => {
         head: head.state,
         baseLabel: labels[0],
         headLabel: labels[1],
-        now: new Date(),
+        now: systemClock.now(),
       });
       out(
         opts.format === "json"
@@ -83,6 +86,23 @@ export const registerPlan: RegisterCommand = (program, setExit) => {
       );
     });
 };
+
+/** The part of a tree under `folder`, with paths relative to it (the tree itself for ""). */
+function subtree(tree: TreeSource, folder: string): TreeSource {
+  if (folder === "") return tree;
+  const prefix = `${folder}/`;
+  return {
+    description: `${tree.description}:${folder}`,
+    async list() {
+      // Sources narrow `under` at their own top level only, so the whole tree is listed here.
+      const entries = await tree.list();
+      return entries
+        .filter((e) => e.path.startsWith(prefix))
+        .map((e) => ({ ...e, path: e.path.slice(prefix.length) }));
+    },
+    read: (path) => tree.read(`${prefix}${path}`),
+  };
+}
 
 function label(r: { rev: string; oid: string }): string {
   const short = r.oid.slice(0, 7);

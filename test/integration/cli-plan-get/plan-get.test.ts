@@ -1,6 +1,7 @@
 import { execFile } from "node:child_process";
-import { readFile, rm, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { cp, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, sep } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyExampleRepo, PROJECT_ROOT } from "../../helpers/example-repo.js";
@@ -162,6 +163,28 @@ describe("ferry plan and ferry get on a real Git repo", () => {
     const r = await ferry(["plan", "--base", "no-such-branch", "--repo", dir], PROJECT_ROOT);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('ferry plan: unknown revision "no-such-branch"\n');
+  });
+
+  it("plans a desired state kept in a folder of a larger repository", async () => {
+    const outer = await mkdtemp(join(tmpdir(), "ferry-plan-outer-"));
+    try {
+      await cp(dir, join(outer, "deploy"), { recursive: true, filter: (src) => !src.includes(`${sep}.git`) });
+      await git(outer, "init", "-q", "-b", "main");
+      await git(outer, "add", ".");
+      await git(outer, "commit", "-q", "-m", "one");
+      await editFile(outer, "deploy/environments/prod/shop-migration.yaml", (t) =>
+        t.replace("schedulePolicyName: missing", "schedulePolicyName: hourly"),
+      );
+      await git(outer, "commit", "-q", "-am", "fix");
+      const r = await ferry(["plan", "--base", "HEAD~1"], join(outer, "deploy"));
+      expect(r.stdout).toContain("The base revision HEAD~1");
+      expect(r.stdout).toMatch(
+        /environments\/prod\/shop-migration\.yaml:\d+:\d+: error: spec\.schedulePolicyName/,
+      );
+      expect(r.code).toBe(1);
+    } finally {
+      await rm(outer, { recursive: true, force: true });
+    }
   });
 
   it("get schedulepolicy prints storkctl's table", async () => {
