@@ -127,6 +127,14 @@ function sanitizePvc(pvc: KubeObject, originalAnnotations: Readonly<Record<strin
   if (!isRecord(spec)) return;
   // The bound volume is the source's; the target provisions (or the mover restores) its own.
   delete spec["volumeName"];
+  // A claim populated from a VolumeSnapshot names a snapshot of the source cluster, which the
+  // target does not have (the claim would stay Pending); its data comes from the mover instead.
+  // Clones of other claims and custom populators are kept.
+  for (const field of ["dataSource", "dataSourceRef"]) {
+    const ref = spec[field];
+    if (isRecord(ref) && ref["kind"] === "VolumeSnapshot" && ref["apiGroup"] === "snapshot.storage.k8s.io")
+      delete spec[field];
+  }
   // The legacy class annotation is the only record of the class on old PVCs: keep its meaning.
   const legacyClass = originalAnnotations["volume.beta.kubernetes.io/storage-class"];
   if (legacyClass !== undefined && spec["storageClassName"] === undefined)

@@ -175,6 +175,24 @@ describe("sanitizeForExport: per kind", () => {
       { metadata: { name: "old", namespace: "shop" }, spec: { storageClassName: "slow" } },
     ],
     [
+      "PVC restored from a source snapshot loses the snapshot reference",
+      obj("v1", "PersistentVolumeClaim", "from-snap", "shop", {
+        spec: {
+          dataSource: { apiGroup: "snapshot.storage.k8s.io", kind: "VolumeSnapshot", name: "s1" },
+          dataSourceRef: { apiGroup: "snapshot.storage.k8s.io", kind: "VolumeSnapshot", name: "s1" },
+          resources: { requests: { storage: "1Gi" } },
+        },
+      }),
+      { spec: { resources: { requests: { storage: "1Gi" } } } },
+    ],
+    [
+      "PVC cloned from another claim keeps its data source",
+      obj("v1", "PersistentVolumeClaim", "clone", "shop", {
+        spec: { dataSource: { kind: "PersistentVolumeClaim", name: "data" } },
+      }),
+      { spec: { dataSource: { kind: "PersistentVolumeClaim", name: "data" } } },
+    ],
+    [
       "job loses its generated selector and controller labels",
       obj(
         "batch/v1",
