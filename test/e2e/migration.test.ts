@@ -188,7 +188,7 @@ describe("migrating a namespace from east-1 to west-1 and west-2 (filesystem rep
       repository: repo,
       clock: systemClock,
     });
-    expect(auto.fixesApplied.sort()).toEqual([
+    expect([...auto.fixesApplied].sort()).toEqual([
       "grew PersistentVolumeClaim shop-dr/uploads on west-1 to 2Gi",
       "grew PersistentVolumeClaim shop-dr/uploads on west-2 to 2Gi",
     ]);
