@@ -13,7 +13,10 @@ export function buildKubeconfig(
     apiVersion: "v1",
     kind: "Config",
     preferences: {},
-    clusters: clusters.map((c) => ({ name: c.name, cluster: { server: c.url, "insecure-skip-tls-verify": true } })),
+    clusters: clusters.map((c) => ({
+      name: c.name,
+      cluster: { server: c.url, "insecure-skip-tls-verify": true },
+    })),
     users: clusters.map((c) => ({ name: `ferry-local-${c.name}`, user: {} })),
     contexts: clusters.map((c) => ({
       name: c.name,

@@ -53,10 +53,10 @@ function mergeApplied(current: unknown, applied: unknown, schema: SchemaCursor):
   }
   if (Array.isArray(applied)) {
     const keys = schema.listKeys();
-    const existing = Array.isArray(current) ? current : [];
+    const existing: unknown[] = Array.isArray(current) ? (current as unknown[]) : [];
     if (keys !== undefined && applied.every(isObj)) {
       const out = [...existing];
-      for (const item of applied as Obj[]) {
+      for (const item of applied) {
         const i = out.findIndex(
           (o) => isObj(o) && keys.every((k) => JSON.stringify(o[k]) === JSON.stringify(item[k])),
         );

@@ -50,7 +50,7 @@ function collect(value: unknown, schema: SchemaCursor, path: string, out: Set<st
   if (Array.isArray(value)) {
     const keys = schema.listKeys();
     if (keys !== undefined && value.every(isObj)) {
-      for (const item of value as Obj[]) {
+      for (const item of value) {
         const element = `${path}${SEP}${itemElement(item, keys)}`;
         out.add(`${element}${SEP}.`);
         for (const [k, v] of Object.entries(item))

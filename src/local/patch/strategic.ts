@@ -60,7 +60,7 @@ export function strategicMerge(original: unknown, patch: unknown, schema: Schema
 }
 
 function mergeList(original: unknown, patch: unknown[], schema: SchemaCursor): unknown[] {
-  const current = Array.isArray(original) ? original : [];
+  const current: unknown[] = Array.isArray(original) ? (original as unknown[]) : [];
   if (patch.some((item) => isObj(item) && item["$patch"] === "replace")) {
     return patch.filter((item) => !(isObj(item) && item["$patch"] === "replace")).map(stripDirectives);
   }
@@ -98,7 +98,7 @@ function reorder(target: Obj, field: string, order: unknown[], schema: SchemaCur
     const i = wanted.indexOf(id(v));
     return i < 0 ? wanted.length : i;
   };
-  target[field] = [...list].sort((a, b) => rank(a) - rank(b));
+  target[field] = [...(list as unknown[])].sort((a, b) => rank(a) - rank(b));
 }
 
 /** Removes `$`-directives left in values being inserted. */

@@ -2,13 +2,13 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { parse as parseYaml } from "yaml";
 import type { KubeObject } from "../api.js";
 import { ApiError, badRequest, methodNotAllowed, successStatus } from "../errors.js";
-import { Faults, faultStatus, type FailureRule } from "../faults.js";
+import type { Faults } from "../faults.js";
+import { faultStatus, type FailureRule } from "../faults.js";
 import { localPaths } from "../paths.js";
 import { apiVersionOf, type ResourceDef } from "../resources/types.js";
 import {
   ClusterStore,
   type DeleteOptions,
-  type FieldValidation,
   type PatchType,
   type WriteOptions,
 } from "../store/cluster-store.js";
@@ -225,7 +225,7 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
         ...(dryRun ? { dryRun } : {}),
         ...(fieldManager === undefined ? {} : { fieldManager }),
         ...(validation === "Strict" || validation === "Warn" || validation === "Ignore"
-          ? { fieldValidation: validation as FieldValidation }
+          ? { fieldValidation: validation }
           : {}),
         warnings,
         ...(sub === "status" ? { subresource: "status" as const } : {}),

@@ -95,11 +95,7 @@ export function writeScale(options: {
       `Scale.autoscaling "${name}" is invalid: spec.replicas: Invalid value: ${JSON.stringify(replicas)}: must be greater than or equal to 0`,
     );
   }
-  const updated = setPath(
-    object as unknown as Obj,
-    def.scale?.specReplicasPath ?? "spec.replicas",
-    replicas,
-  ) as KubeObject;
+  const updated = setPath(object, def.scale?.specReplicasPath ?? "spec.replicas", replicas) as KubeObject;
   const written = store.update(def, namespace, name, updated, options.options);
   return readScale(def, written);
 }

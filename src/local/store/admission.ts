@@ -3,6 +3,7 @@ import { cause, type StatusCause } from "../errors.js";
 import type { ResourceDef } from "../resources/types.js";
 import { labelKeyProblems, labelValueProblems, nameProblems, nameRule } from "./names.js";
 import { labelsMatch, type Requirement } from "./selectors.js";
+import { text } from "../text.js";
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj | undefined =>
@@ -62,12 +63,12 @@ function podSpecCauses(spec: Obj | undefined, path: string): StatusCause[] {
     volumes.add(name);
   });
   const restart = spec["restartPolicy"];
-  if (restart !== undefined && !["Always", "OnFailure", "Never"].includes(String(restart))) {
+  if (restart !== undefined && !["Always", "OnFailure", "Never"].includes(text(restart))) {
     causes.push(
       cause(
         "FieldValueNotSupported",
         `${path}.restartPolicy`,
-        `Unsupported value: "${String(restart)}": supported values: "Always", "OnFailure", "Never"`,
+        `Unsupported value: "${text(restart)}": supported values: "Always", "OnFailure", "Never"`,
       ),
     );
   }
@@ -136,7 +137,7 @@ function workloadCauses(spec: Obj | undefined, kind: string): StatusCause[] {
           cause(
             "FieldValueNotSupported",
             "spec.template.spec.restartPolicy",
-            `Unsupported value: "${String(restart ?? "Always")}": supported values: "OnFailure", "Never"`,
+            `Unsupported value: "${text(restart, "Always")}": supported values: "OnFailure", "Never"`,
           ),
         );
       }
@@ -178,7 +179,7 @@ function crdCauses(object: KubeObject): StatusCause[] {
       cause(
         "FieldValueNotSupported",
         "spec.scope",
-        `Unsupported value: "${String(spec["scope"] ?? "")}": supported values: "Cluster", "Namespaced"`,
+        `Unsupported value: "${text(spec["scope"])}": supported values: "Cluster", "Namespaced"`,
       ),
     );
   }
@@ -249,13 +250,13 @@ export function validateKind(def: ResourceDef, object: KubeObject): StatusCause[
       const type = spec?.["type"];
       if (
         type !== undefined &&
-        !["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"].includes(String(type))
+        !["ClusterIP", "NodePort", "LoadBalancer", "ExternalName"].includes(text(type))
       ) {
         causes.push(
           cause(
             "FieldValueNotSupported",
             "spec.type",
-            `Unsupported value: "${String(type)}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`,
+            `Unsupported value: "${text(type)}": supported values: "ClusterIP", "ExternalName", "LoadBalancer", "NodePort"`,
           ),
         );
       }

@@ -31,6 +31,7 @@ import { StateLog } from "./persistence.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
 import { admitUpdate } from "./immutable.js";
 import { GarbageCollector } from "./gc.js";
+import { text } from "../text.js";
 
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -172,7 +173,10 @@ export class ClusterStore {
 
   bucket(key: string): Map<string, KubeObject> {
     let bucket = this.buckets.get(key);
-    if (bucket === undefined) this.buckets.set(key, (bucket = new Map()));
+    if (bucket === undefined) {
+      bucket = new Map<string, KubeObject>();
+      this.buckets.set(key, bucket);
+    }
     return bucket;
   }
 
@@ -666,7 +670,7 @@ export class ClusterStore {
     namespace: string | undefined,
     name: string,
     type: PatchType,
-    body: string | unknown,
+    body: unknown,
     options: WriteOptions & { force?: boolean } = {},
   ): { object: KubeObject; created: boolean } {
     const patch = typeof body === "string" ? parsePatchBody(type, body) : body;
@@ -716,7 +720,7 @@ export class ClusterStore {
         );
       }
       const merged = serverSideApply({
-        current: existing as unknown as Obj,
+        current: existing,
         applied,
         schema: this.cursorOf(def),
         info,
@@ -891,10 +895,8 @@ export class ClusterStore {
   ): void {
     const isCrd = def.group === "apiextensions.k8s.io" && def.resource === "customresourcedefinitions";
     if (isCrd) {
-      const group = String((object["spec"] as Obj | undefined)?.["group"] ?? "");
-      const plural = String(
-        ((object["spec"] as Obj | undefined)?.["names"] as Obj | undefined)?.["plural"] ?? "",
-      );
+      const group = text((object["spec"] as Obj | undefined)?.["group"]);
+      const plural = text(((object["spec"] as Obj | undefined)?.["names"] as Obj | undefined)?.["plural"]);
       if (type === "DELETED") this.registry.removeResource(group, plural);
       else if (object.metadata.deletionTimestamp === undefined) {
         this.registry.removeResource(group, plural);

@@ -5,6 +5,7 @@ import { cause, type StatusCause } from "../errors.js";
 import { col, pathValue } from "../resources/columns.js";
 import type { PrinterColumn, ResourceDef } from "../resources/types.js";
 import type { OpenApiSchema } from "../schema/models.js";
+import { text } from "../text.js";
 
 // ajv-formats is CommonJS; under NodeNext the default import is the plugin function itself.
 const addFormats = addFormatsModule as unknown as typeof addFormatsModule.default;
@@ -70,7 +71,7 @@ export function crdStatus(crd: KubeObject, now: string): Obj {
 
 /** A simple JSONPath (`.spec.replicas`, `.status.conditions[0].type`) as a printer column value. */
 function jsonPathColumn(c: Obj): PrinterColumn {
-  const path = String(c["jsonPath"] ?? "")
+  const path = text(c["jsonPath"])
     .replace(/^\./, "")
     .replace(/\[(\d+)\]/g, ".$1")
     .replace(/\[\?\(@\.type=="?([^")]+)"?\)\]/g, ":$1");
@@ -103,15 +104,15 @@ export function crdResources(crd: KubeObject): ResourceDef[] {
     .filter((v) => v.served)
     .map((v): ResourceDef => {
       const scale = asObj(v.subresources?.["scale"]);
-      const strip = (p: unknown): string => String(p ?? "").replace(/^\./, "");
+      const strip = (p: unknown): string => text(p).replace(/^\./, "");
       const columns = v.columns.map(jsonPathColumn);
       return {
         group: String(spec["group"]),
         version: v.name,
         resource: String(names["plural"]),
         kind: String(names["kind"]),
-        listKind: String(names["listKind"] ?? `${String(names["kind"])}List`),
-        singular: String(names["singular"] ?? String(names["kind"]).toLowerCase()),
+        listKind: text(names["listKind"], `${text(names["kind"])}List`),
+        singular: text(names["singular"], text(names["kind"]).toLowerCase()),
         namespaced: spec["scope"] !== "Cluster",
         shortNames: (names["shortNames"] as string[] | undefined) ?? [],
         categories: (names["categories"] as string[] | undefined) ?? [],

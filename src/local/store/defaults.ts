@@ -217,7 +217,7 @@ function defaultJob(object: KubeObject, spec: Obj): void {
     const template = obj(spec, "template");
     const meta = obj(template, "metadata");
     meta["labels"] = {
-      ...((meta["labels"] as Record<string, string> | undefined) ?? {}),
+      ...(meta["labels"] ?? {}),
       "batch.kubernetes.io/controller-uid": uid,
       "batch.kubernetes.io/job-name": name,
       "controller-uid": uid,

@@ -3,6 +3,7 @@ import { ApiError } from "../errors.js";
 import { storageKey, type ResourceDef } from "../resources/types.js";
 import type { ClusterStore } from "./cluster-store.js";
 import { parseQuantity } from "./quantity.js";
+import { text } from "../text.js";
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj =>
@@ -162,8 +163,8 @@ export class GarbageCollector {
 
   private cleanUpCrd(def: ResourceDef, crd: KubeObject): void {
     const spec = asObj(crd["spec"]);
-    const group = String(spec["group"] ?? "");
-    const plural = String(asObj(spec["names"])["plural"] ?? "");
+    const group = text(spec["group"]);
+    const plural = text(asObj(spec["names"])["plural"]);
     const crDef = this.store.registry.anyVersion(group, plural);
     const remaining = crDef === undefined ? [] : this.store.list(crDef);
     for (const cr of remaining) {
@@ -271,7 +272,7 @@ export class GarbageCollector {
     if (previous !== undefined && !isPvc) return;
     const storageOf = (o: KubeObject): number =>
       parseQuantity(asObj(asObj(asObj(o["spec"])["resources"])["requests"])["storage"]) ?? 0;
-    const classOf = (o: KubeObject): string => String(asObj(o["spec"])["storageClassName"] ?? "");
+    const classOf = (o: KubeObject): string => text(asObj(o["spec"])["storageClassName"]);
     const requested: Record<string, number> = {};
     const countKeys = [`count/${def.resource}${def.group === "" ? "" : `.${def.group}`}`];
     if (
@@ -329,7 +330,7 @@ export class GarbageCollector {
       ? resource.split(".storageclass.storage.k8s.io/")[0]
       : undefined;
     const inClass = objects.filter(
-      (o) => className === undefined || String(asObj(o["spec"])["storageClassName"] ?? "") === className,
+      (o) => className === undefined || text(asObj(o["spec"])["storageClassName"]) === className,
     );
     if (resource.endsWith("/persistentvolumeclaims")) return inClass.length;
     return inClass.reduce((sum, o) => sum + storage(o), 0);

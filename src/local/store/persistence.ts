@@ -57,7 +57,10 @@ export class StateLog {
           continue; // a torn last line from a crash: everything before it is intact
         }
         let bucket = state.buckets.get(rec.k);
-        if (bucket === undefined) state.buckets.set(rec.k, (bucket = new Map()));
+        if (bucket === undefined) {
+          bucket = new Map<string, KubeObject>();
+          state.buckets.set(rec.k, bucket);
+        }
         if (rec.o === undefined) bucket.delete(rec.n);
         else bucket.set(rec.n, rec.o);
         if (rec.rv > state.resourceVersion) state.resourceVersion = rec.rv;

@@ -1,5 +1,6 @@
 import { badRequest } from "../errors.js";
 import { pathValue } from "../resources/columns.js";
+import { text } from "../text.js";
 
 /** One requirement of a label selector (`app in (a,b)`, `!tier`, `env=prod`). */
 export interface Requirement {
@@ -126,13 +127,8 @@ export function fieldMatcher(selector: string | undefined): Matcher {
   return (o) =>
     terms.every(({ path, negate, value }) => {
       const actual = pathValue(o, path);
-      const text =
-        actual === undefined || actual === null
-          ? ""
-          : typeof actual === "object"
-            ? JSON.stringify(actual)
-            : String(actual);
-      return negate ? text !== value : text === value;
+      const shown = typeof actual === "object" && actual !== null ? JSON.stringify(actual) : text(actual);
+      return negate ? shown !== value : shown === value;
     });
 }
 

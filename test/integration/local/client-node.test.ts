@@ -257,7 +257,7 @@ describe("local clusters with @kubernetes/client-node", () => {
       metadata: { name: "patched", namespace: "team" },
     };
     await objects.patch(
-      { ...spec, metadata: { ...spec.metadata, labels: { merged: "yes" } } } as KubernetesObject,
+      { ...spec, metadata: { ...spec.metadata, labels: { merged: "yes" } } },
       undefined,
       undefined,
       undefined,
@@ -274,7 +274,7 @@ describe("local clusters with @kubernetes/client-node", () => {
       spec: { template: { spec: { containers: [{ name: "side", image: "side:1" }] } } },
     };
     await objects.patch(
-      strategic as KubernetesObject,
+      strategic,
       undefined,
       undefined,
       undefined,
@@ -287,18 +287,11 @@ describe("local clusters with @kubernetes/client-node", () => {
       spec: { ...base.spec, replicas: 5 },
     };
     const conflict = await failure(
-      objects.patch(
-        applied as KubernetesObject,
-        undefined,
-        undefined,
-        "ferry",
-        false,
-        PatchStrategy.ServerSideApply,
-      ),
+      objects.patch(applied, undefined, undefined, "ferry", false, PatchStrategy.ServerSideApply),
     );
     expect(conflict).toMatchObject({ reason: "Conflict", code: 409 });
     const forced = (await objects.patch(
-      applied as KubernetesObject,
+      applied,
       undefined,
       undefined,
       "ferry",
@@ -326,11 +319,11 @@ describe("local clusters with @kubernetes/client-node", () => {
       PatchStrategy.ServerSideApply,
     )) as V1ConfigMap;
     expect(createdByApply.data).toEqual({ k: "v" });
-    const read = (await objects.read({
+    const read: V1ConfigMap = await objects.read<V1ConfigMap>({
       apiVersion: "v1",
       kind: "ConfigMap",
       metadata: { name: "by-apply", namespace: "team" },
-    })) as V1ConfigMap;
+    });
     expect(read.metadata?.uid).toBe(createdByApply.metadata?.uid);
   });
 
