@@ -96,7 +96,7 @@ export function loadFile(input: {
   const maxFileBytes = input.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
   if (bytes.byteLength > maxFileBytes) return fileResult([tooLarge(path, bytes.byteLength, maxFileBytes)]);
   const decoded = decodeText(bytes);
-  if ("reason" in decoded) return fileResult([fileProblem(path, "not-utf8", `${path} ${decoded.reason}`)]);
+  if ("reason" in decoded) return fileResult([fileProblem(path, "not-utf8", `the file ${decoded.reason}`)]);
 
   if (excessiveNesting(decoded.text) === undefined) {
     const fast = fastLoad(path, decoded.text, validator);
@@ -180,7 +180,7 @@ function tooLarge(path: string, size: number, max: number): Problem {
   return fileProblem(
     path,
     "file-too-large",
-    `${path} is ${size} bytes; manifests files are limited to ${max} bytes`,
+    `the file is ${size} bytes; manifest files are limited to ${max} bytes`,
   );
 }
 

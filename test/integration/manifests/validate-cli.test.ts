@@ -54,6 +54,48 @@ describe("ferry validate (the real CLI)", () => {
     expect(result.stderr).not.toMatch(/at .*\.ts:\d+/); // never a stack trace
   });
 
+  it("names the file and line of every hardening case in one run", async () => {
+    const dir = await copyExampleRepo();
+    try {
+      const H = "apiVersion: ferry.dev/v1alpha1\n";
+      const bomb = ["a: &a [x, x, x, x, x, x, x, x, x]", "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]"];
+      for (const n of ["c", "d", "e"])
+        bomb.push(
+          `${n}: &${n} [${Array(9)
+            .fill(`*${bomb.length === 2 ? "b" : String.fromCharCode(n.charCodeAt(0) - 1)}`)
+            .join(", ")}]`,
+        );
+      const files: Record<string, string | Uint8Array> = {
+        "environments/prod/bomb.yaml": `${bomb.join("\n")}\n`,
+        "environments/prod/big.yaml": `# ${"x".repeat(1_100_000)}\n`,
+        "environments/prod/binary.yaml": new Uint8Array([
+          0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00,
+        ]),
+        "environments/prod/dupkey.yaml": `${H}kind: VolumeGroup\nmetadata:\n  name: g\n  name: h\n`,
+        "environments/prod/escape.yaml": `${H}kind: VolumeGroup\nmetadata:\n  name: ../../etc\n  namespace: shop\nspec: {pvcs: [a]}\n`,
+        "environments/prod/kind.yaml": `${H}kind: Backup\nmetadata: {name: b}\n`,
+        "policies/type.yaml": `${H}kind: SchedulePolicy\nmetadata: {name: t}\npolicy:\n  monthly: {date: "14th", time: "8:05PM"}\n`,
+      };
+      for (const [path, content] of Object.entries(files)) await writeFile(join(dir, path), content);
+      const result = await ferry(dir, "validate");
+      expect(result.code).toBe(1);
+      for (const expected of [
+        "environments/prod/big.yaml:1:1: error: the file is 1100003 bytes",
+        "environments/prod/binary.yaml:1:1: error: the file is not UTF-8 text",
+        "environments/prod/bomb.yaml:1:1: error: too many alias expansions",
+        "environments/prod/dupkey.yaml:5:3: error: Map keys must be unique",
+        "environments/prod/escape.yaml:4:9: error: metadata.name: ",
+        'environments/prod/kind.yaml:2:7: error: kind: unknown kind "Backup"',
+        "policies/type.yaml:5:19: error: policy.monthly.date: must be an integer",
+      ]) {
+        expect(result.stdout).toContain(expected);
+      }
+      expect(result.stderr).toBe("");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints GitHub annotations with --format github", async () => {
     const result = await ferry(PROJECT_ROOT, "validate", bad, "--format", "github");
     expect(result.code).toBe(1);
