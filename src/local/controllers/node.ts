@@ -14,6 +14,8 @@ export class SimulatedNode {
   readonly processes: ProcessRunner;
   /** How each real process ended, by pod uid, until the kubelet writes it to the pod. */
   readonly exits = new Map<string, ExitInfo>();
+  /** When each crashed long-running container may start again (CrashLoopBackOff), by pod uid. */
+  readonly restartAt = new Map<string, number>();
   /** Pods (by uid) whose simulated run has ended. */
   readonly simulatedDone = new Set<string>();
   private readonly exitListeners = new Set<(spec: ProcessSpec) => void>();

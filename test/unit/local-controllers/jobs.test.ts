@@ -334,4 +334,32 @@ describe("job controller", () => {
     const { version } = JSON.parse(await readFile("package.json", "utf8")) as { version: string };
     expect(log).toBe(`ferry ${version}\n`);
   });
+
+  it("restarts a crashing long-running Ferry container with back-off (CrashLoopBackOff)", async () => {
+    h = await startHarness({ ferryCommand: standIn });
+    h.api.create(R.pods, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "crashy", namespace: "ops" },
+      spec: { containers: [{ name: "main", image: "ghcr.io/ferry-dev/ferry:dev", args: ["fail", "again"] }] },
+    });
+    await vi.waitFor(
+      () => {
+        const status = h.api.get(R.pods, "ops", "crashy")?.["status"] as {
+          phase: string;
+          containerStatuses?: {
+            restartCount: number;
+            lastState?: { terminated?: { exitCode: number; message?: string } };
+          }[];
+        };
+        expect(status.phase).toBe("Running");
+        expect(status.containerStatuses?.[0]?.restartCount).toBeGreaterThanOrEqual(2);
+        expect(status.containerStatuses?.[0]?.lastState?.terminated).toMatchObject({
+          exitCode: 3,
+          message: "failed on purpose: again",
+        });
+      },
+      { timeout: 20_000 },
+    );
+  });
 });

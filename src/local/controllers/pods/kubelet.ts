@@ -163,6 +163,10 @@ async function reconcileFerryPod(
   const key = keyOf(pod);
   const exit = node.exits.get(uid);
   const startedAt = field<string>(pod, "status", "startTime") ?? base.now;
+  const restartPolicy = field<string>(pod, "spec", "restartPolicy") ?? "Always";
+  const restartCount = field<number>(pod, "status", "containerStatuses", "0", "restartCount") ?? 0;
+  const lastState = field<ContainerState>(pod, "status", "containerStatuses", "0", "lastState");
+  const history = { restartCount, ...(lastState === undefined ? {} : { lastState }) };
   if (exit !== undefined) {
     const message = await terminationMessage(rt, pod, container, exit.exitCode, exit.error);
     const terminated: NonNullable<ContainerState["terminated"]> = {
@@ -173,16 +177,41 @@ async function reconcileFerryPod(
       containerID: `ferry://${uid}/${container.name}`,
       ...(message === "" ? {} : { message }),
     };
+    node.exits.delete(uid);
+    if (restartPolicy === "Always") {
+      // A long-running pod's container is restarted after a back-off, as the kubelet does.
+      const delay = Math.min(10_000 * 2 ** restartCount, 300_000);
+      node.restartAt.set(uid, rt.clock.now().getTime() + delay);
+      writeStatus(rt, pod, {
+        ...base,
+        phase: "Running",
+        restartCount: restartCount + 1,
+        lastState: { terminated },
+        state: {
+          waiting: {
+            reason: "CrashLoopBackOff",
+            message: `back-off ${delay / 1000}s restarting failed container=${container.name} pod=${pod.metadata.name ?? ""}`,
+          },
+        },
+      });
+      rt.queue.addAfter(key, delay);
+      return;
+    }
     writeStatus(rt, pod, {
       ...base,
+      ...history,
       phase: exit.exitCode === 0 ? "Succeeded" : "Failed",
       state: { terminated },
     });
-    node.exits.delete(uid);
     return;
   }
   if (node.processes.has(uid)) return;
-  if (field<unknown>(pod, "status", "containerStatuses", "0", "state", "running") !== undefined) {
+  const restartAt = node.restartAt.get(uid);
+  if (restartAt !== undefined && rt.clock.now().getTime() < restartAt) return;
+  node.restartAt.delete(uid);
+  const wasRunning =
+    field<unknown>(pod, "status", "containerStatuses", "0", "state", "running") !== undefined;
+  if (wasRunning && restartPolicy !== "Always") {
     // It was running when the cluster stopped: the process is gone, as after a node reboot.
     const terminated = {
       exitCode: 137,
@@ -235,7 +264,13 @@ async function reconcileFerryPod(
     },
   });
   rt.log.info({ pod: key, argv: argv.argv.slice(rt.ctx.ferryCommand.length) }, "started ferry container");
-  writeStatus(rt, pod, { ...base, phase: "Running", state: { running: { startedAt: base.now } } });
+  writeStatus(rt, pod, {
+    ...base,
+    ...history,
+    ...(wasRunning ? { restartCount: restartCount + 1 } : {}),
+    phase: "Running",
+    state: { running: { startedAt: base.now } },
+  });
 }
 
 /** The host path a container path maps to, through the longest matching mount. */
@@ -288,6 +323,7 @@ async function stopPod(
     if (target.pod !== undefined) continue;
     node.exits.delete(uid);
     node.simulatedDone.delete(uid);
+    node.restartAt.delete(uid);
     await rm(podDir(rt.ctx.dataDir, uid), { recursive: true, force: true });
   }
 }

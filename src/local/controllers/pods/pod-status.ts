@@ -27,6 +27,9 @@ export interface PodView {
   readonly unschedulable?: string;
   readonly reason?: string;
   readonly message?: string;
+  /** Restarts of the (first) container so far, and how it ended last time. */
+  readonly restartCount?: number;
+  readonly lastState?: ContainerState;
 }
 
 interface ContainerSpec {
@@ -77,7 +80,11 @@ export function podStatus(pod: KubeObject, view: PodView): Record<string, unknow
     hostIPs: [{ ip: view.hostIP }],
     startTime,
     qosClass: "BestEffort",
-    containerStatuses: containers.map((c) => containerStatus(c, pod, view.state, ready, started)),
+    containerStatuses: containers.map((c, i) => ({
+      ...containerStatus(c, pod, view.state, ready, started),
+      ...(i === 0 && view.restartCount !== undefined ? { restartCount: view.restartCount } : {}),
+      ...(i === 0 && view.lastState !== undefined ? { lastState: view.lastState } : {}),
+    })),
   };
   if (initContainers.length > 0) {
     status["initContainerStatuses"] = initContainers.map((c) =>
