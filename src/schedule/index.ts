@@ -14,4 +14,4 @@ export {
   type PolicyProblem,
   type PolicyType,
 } from "./types.js";
-export { describePolicy, formatInstant } from "./describe.js";
+export { describePolicy, describePolicyChange, describeSections, formatInstant } from "./describe.js";

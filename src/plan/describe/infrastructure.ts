@@ -6,7 +6,7 @@ import type {
   SchedulePolicy,
 } from "../../manifests/types.js";
 import { compilePolicy } from "../../schedule/compile.js";
-import { describePolicy } from "../../schedule/describe.js";
+import { describePolicy, describePolicyChange } from "../../schedule/describe.js";
 import type { ObjectDiff, PlannedAction } from "../types.js";
 import { changedFields } from "./migration.js";
 import { action, list, nextRunSentence, referencesTo, title, type DescribeContext } from "./context.js";
@@ -121,5 +121,9 @@ export function describeSchedulePolicy(diff: ObjectDiff, ctx: DescribeContext): 
   const next =
     users.length > 0 ? nextRunSentence(compilePolicy(head.policy).policy, ctx.now, false) : undefined;
   if (next) details.push(next);
-  return action(diff, `${title(head)}: now ${words(head)} (was ${words(base)}).`, details);
+  const before = compilePolicy(base.policy).policy;
+  const after = compilePolicy(head.policy).policy;
+  const change =
+    before && after ? describePolicyChange(before, after) : `now ${words(head)} (was ${words(base)})`;
+  return action(diff, `${title(head)}: ${change || `${changedFields(diff).join(", ")} changed`}.`, details);
 }

@@ -48,7 +48,7 @@ export function describeVolumeGroup(diff: ObjectDiff, ctx: DescribeContext): Pla
   return action(
     diff,
     `${title(head)}: ${parts.join("; ")}.`,
-    users.length > 0 ? [`Replications of this group pick it up at their next run: ${list(users)}.`] : [],
+    users.length > 0 ? [`Replicated by ${list(users)}.`] : [],
   );
 }
 
@@ -120,7 +120,10 @@ export function describeVolumeReplication(diff: ObjectDiff, ctx: DescribeContext
     parts.push(`schedule changed from ${whenText(base)} to ${whenText(head)}`);
   const wasSuspended = base.spec.suspend ?? false;
   const suspended = head.spec.suspend ?? false;
-  if (!wasSuspended && suspended) parts.push("suspended: no new transfers start until spec.suspend is false");
+  if (!wasSuspended && suspended) {
+    parts.push("suspended: no new transfers start until spec.suspend is false, so the recovery point ages");
+    severity = "warning";
+  }
   if (wasSuspended && !suspended) parts.push("resumed");
   const pvcChanges = pvcMapChanges(base.spec.pvcMap, head.spec.pvcMap);
   if (pvcChanges.length > 0) parts.push(`PVC map changed (${pvcChanges.join(", ")})`);

@@ -172,7 +172,7 @@ describe("describeActions", () => {
       "a policy change",
       edit(base, "SchedulePolicy", "testpolicy", (m) => ({ ...m, policy: { daily: { time: "1:00AM" } } })),
       [
-        /^SchedulePolicy testpolicy: now daily at 1:00AM \(was every 1 minute; daily at 10:14PM; weekly on Thursday at 10:13PM; monthly on day 14 at 8:05PM\)\.$/,
+        /^SchedulePolicy testpolicy: drops every 1 minute; daily at 10:14PM → daily at 1:00AM; drops weekly on Thursday at 10:13PM; drops monthly on day 14 at 8:05PM\.$/,
       ],
     ],
     [

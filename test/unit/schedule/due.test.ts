@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { compilePolicy } from "../../../src/schedule/compile.js";
 import { dueRuns, upcomingRuns } from "../../../src/schedule/due.js";
+import { describePolicy, describePolicyChange } from "../../../src/schedule/describe.js";
 import { runName } from "../../../src/schedule/run-name.js";
 import type { CompiledPolicy, PolicyType } from "../../../src/schedule/types.js";
 
@@ -215,5 +216,39 @@ describe("upcomingRuns", () => {
       ["monthly", "2019-03-14T20:05:00.000Z"],
     ]);
     expect(upcomingRuns(testpolicy, { now, since })[0]).toEqual({ type: "interval", at: now });
+  });
+});
+
+describe("describePolicy / describePolicyChange", () => {
+  it.each([
+    [{ interval: { intervalMinutes: 1 } }, "every 1 minute"],
+    [
+      { daily: { time: "2:30am" }, weekly: { day: "sun", time: "4:00AM" }, timezone: "Europe/Berlin" },
+      "daily at 2:30AM; weekly on Sunday at 4:00AM (Europe/Berlin)",
+    ],
+    [
+      { monthly: { date: 31, time: "12:00AM" }, cron: "@daily" },
+      'monthly on day 31 at 12:00AM; cron "@daily"',
+    ],
+    [{ interval: { intervalMinutes: 5 }, timezone: "Asia/Tokyo" }, "every 5 minutes"],
+  ])("%j → %s", (policy, words) => {
+    expect(describePolicy(compiled(policy))).toBe(words);
+  });
+
+  it.each([
+    [{ daily: { time: "10:14PM" } }, { daily: { time: "11:30pm" } }, "daily at 10:14PM → daily at 11:30PM"],
+    [{ daily: { time: "10:14PM" } }, { daily: { time: "10:14pm" } }, ""],
+    [
+      { daily: { time: "1:00AM" } },
+      { daily: { time: "1:00AM" }, cron: "0 * * * *" },
+      'adds cron "0 * * * *"',
+    ],
+    [
+      { interval: { intervalMinutes: 5 }, daily: { time: "1:00AM" } },
+      { daily: { time: "1:00AM" }, timezone: "Europe/Berlin" },
+      "drops every 5 minutes; time zone UTC → Europe/Berlin",
+    ],
+  ])("%j → %j: %s", (before, after, words) => {
+    expect(describePolicyChange(compiled(before), compiled(after))).toBe(words);
   });
 });
