@@ -96,6 +96,32 @@ describe("ferry validate (the real CLI)", () => {
     }
   });
 
+  it("validates a Git revision with --ref, not the working tree", async () => {
+    const dir = await copyExampleRepo();
+    try {
+      const git = (...args: string[]) =>
+        promisify(execFile)(
+          "git",
+          ["-c", "user.name=t", "-c", "user.email=t@ferry.dev", "-c", "commit.gpgsign=false", ...args],
+          {
+            cwd: dir,
+          },
+        );
+      await git("init", "-q", "-b", "main");
+      await git("add", "-A");
+      await git("commit", "-q", "-m", "example");
+      await writeFile(join(dir, "clusters/prod.yaml"), "broken: [\n");
+      expect((await ferry(dir, "validate")).code).toBe(1);
+      expect(await ferry(dir, "validate", "--ref", "main")).toMatchObject({
+        code: 0,
+        stdout: "8 files, 20 objects: valid\n",
+      });
+      expect((await ferry(dir, "validate", "--ref", "nope")).code).toBe(2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("prints GitHub annotations with --format github", async () => {
     const result = await ferry(PROJECT_ROOT, "validate", bad, "--format", "github");
     expect(result.code).toBe(1);
