@@ -18,3 +18,12 @@ export type {
   BackupVolumesInput,
   RestoreVolumesInput,
 } from "./volume-mover.js";
+export {
+  runDueSchedules,
+  scheduleKey,
+  type DueScheduleInput,
+  type RunDueSchedulesOptions,
+  type RunDueSchedulesResult,
+  type ScheduleRunOutcome,
+  type ScheduleState,
+} from "./run-schedules.js";
