@@ -369,7 +369,7 @@ export interface Problem {
 /** An object as loaded: the plain manifest plus where it came from. */
 export interface LoadedObject<M extends Manifest = Manifest> {
   readonly manifest: M;
-  /** The start of the object's YAML document. */
+  /** The start of the object's YAML document (computed on first access for fast-path files). */
   readonly location: SourceLocation;
   /** 0-based index of the document within its file. */
   readonly documentIndex: number;
@@ -394,6 +394,8 @@ export interface DesiredState {
 //   loadDesiredState(source, options?)    load.ts      parse + schema + semantic checks
 //   directoryTree(dir)                    tree-dir.ts  TreeSource over the file system
 //   gitTree({ fs, dir, ref })             tree-git.ts  TreeSource over a commit (no checkout)
+//   memoryTree(files)                     tree-memory.ts  TreeSource over path → text (tests)
+//   createManifestValidator()             validator.ts compiles the schemas once; pass it in options
 //   checkDesiredState(state)              checks/      the cross-object checks alone
 //   fleetMembers(state, fleet)            fleet.ts     clusters of a fleet
 
