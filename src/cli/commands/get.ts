@@ -2,6 +2,7 @@ import { stat } from "node:fs/promises";
 import { resolve } from "node:path";
 import { Option } from "commander";
 import { stringify } from "yaml";
+import { systemClock } from "../../core/clock.js";
 import { loadDesiredState } from "../../manifests/load.js";
 import { directoryTree } from "../../manifests/tree-dir.js";
 import type { RegisterCommand } from "../main.js";
@@ -75,7 +76,7 @@ export const registerGet: RegisterCommand = (program, setExit) => {
           return;
         }
         const wide = opts.output === "wide";
-        const ctx = { state: result.state, now: new Date(), wide };
+        const ctx = { state: result.state, now: systemClock.now(), wide };
         const header = wide ? [...resource.columns, ...(resource.wideColumns ?? [])] : resource.columns;
         process.stdout.write(
           formatTable(

@@ -115,6 +115,37 @@ const nextRows: Row[] = [
     "2024-10-27T00:30:00Z",
     "2024-10-28T01:30:00Z",
   ],
+  // Midnight that does not exist (São Paulo started DST at 00:00): 1:00AM -02.
+  [
+    "São Paulo midnight gap",
+    { daily: { time: "12:00AM" }, timezone: "America/Sao_Paulo" },
+    "daily",
+    "2018-11-03T12:00:00Z",
+    "2018-11-04T03:00:00Z",
+  ],
+  // Lord Howe moves its clocks by 30 minutes: 2:15AM does not exist, 2:30AM +11 does.
+  [
+    "Lord Howe half-hour gap",
+    { daily: { time: "2:15AM" }, timezone: "Australia/Lord_Howe" },
+    "daily",
+    "2024-10-05T12:00:00Z",
+    "2024-10-05T15:30:00Z",
+  ],
+  // Samoa skipped 2011-12-30 entirely: its noon runs at the first instant of Dec 31.
+  [
+    "Apia skipped day",
+    { daily: { time: "12:00PM" }, timezone: "Pacific/Apia" },
+    "daily",
+    "2011-12-29T22:00:00Z",
+    "2011-12-30T10:00:00Z",
+  ],
+  [
+    "Apia day after",
+    { daily: { time: "12:00PM" }, timezone: "Pacific/Apia" },
+    "daily",
+    "2011-12-30T10:00:00Z",
+    "2011-12-30T22:00:00Z",
+  ],
   [
     "weekly seed, same day later",
     { weekly: { day: "Thursday", time: "10:13PM" } },
