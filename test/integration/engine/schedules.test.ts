@@ -51,9 +51,9 @@ describe("runDueSchedules on local clusters", () => {
       schedules: inputs,
       state,
       clusters: env.clients,
-      repositoryFor: async (name) => {
+      repositoryFor: (name) => {
         expect(name).toBe("default");
-        return repo;
+        return Promise.resolve(repo);
       },
       clock,
     });
