@@ -20,6 +20,8 @@ import { NO_PROVISIONER, bytes, capacityOf, claimsOf, phaseOf, requestOf } from 
  */
 export const volumeProvisioner = defineController("persistentvolume-binder", (rt) => {
   const { api } = rt.ctx;
+  // The last reason each pending claim (by uid) was reported with, so events are not repeated.
+  const reported = new Map<string, string>();
   const pvcsInNamespace = (ns: string | undefined): string[] =>
     api
       .list(R.pvcs, ns === undefined ? {} : { namespace: ns })
@@ -37,32 +39,25 @@ export const volumeProvisioner = defineController("persistentvolume-binder", (rt
       { gvr: R.volumeSnapshots, keys: (e) => pvcsInNamespace(e.object.metadata.namespace) },
     ],
     initialKeys: () => api.list(R.pvcs).map(keyOf),
-    reconcile: (key) => reconcileClaim(rt, key),
+    reconcile: (key) => reconcileClaim(rt, key, reported),
   };
 });
 
-/** Records a Warning once per claim and reason, not on every reconcile. */
+/** Keeps a claim Pending and records why, once per claim and reason, not on every reconcile. */
 function pending(
   rt: Runtime,
   pvc: KubeObject,
-  reason: string,
-  message: string,
-  type: "Normal" | "Warning",
+  why: { reason: string; message: string; type: "Normal" | "Warning"; reported: Map<string, string> },
 ): void {
-  const already = pvc.metadata.annotations?.["local.ferry.dev/last-pending"] === `${reason}: ${message}`;
   writeStatusIfChanged(rt.ctx.api, R.pvcs, pvc, { ...(pvc["status"] ?? {}), phase: "Pending" });
-  if (already) return;
-  recordEvent(rt, pvc, { type, reason, message });
-  const marked = rt.ctx.api.get(R.pvcs, pvc.metadata.namespace, pvc.metadata.name ?? "");
-  if (marked === undefined) return;
-  marked.metadata.annotations = {
-    ...(marked.metadata.annotations ?? {}),
-    "local.ferry.dev/last-pending": `${reason}: ${message}`,
-  };
-  rt.ctx.api.update(R.pvcs, marked);
+  const uid = pvc.metadata.uid ?? "";
+  const text = `${why.reason}: ${why.message}`;
+  if (why.reported.get(uid) === text) return;
+  why.reported.set(uid, text);
+  recordEvent(rt, pvc, { type: why.type, reason: why.reason, message: why.message });
 }
 
-async function reconcileClaim(rt: Runtime, key: string): Promise<void> {
+async function reconcileClaim(rt: Runtime, key: string, reported: Map<string, string>): Promise<void> {
   const { api } = rt.ctx;
   const { namespace, name } = splitKey(key);
   const pvc = api.get(R.pvcs, namespace, name);
@@ -75,47 +70,50 @@ async function reconcileClaim(rt: Runtime, key: string): Promise<void> {
   }
   const className = field<string>(pvc, "spec", "storageClassName") ?? assignDefaultClass(rt, pvc);
   if (className === undefined || className === "") {
-    pending(
-      rt,
-      pvc,
-      "FailedBinding",
-      "no persistent volumes available for this claim and no storage class is set",
-      "Normal",
-    );
+    pending(rt, pvc, {
+      reason: "FailedBinding",
+      message: "no persistent volumes available for this claim and no storage class is set",
+      type: "Normal",
+      reported,
+    });
     return;
   }
   const sc = api.get(R.storageClasses, undefined, className);
   if (sc === undefined) {
-    pending(rt, pvc, "ProvisioningFailed", `storageclass.storage.k8s.io "${className}" not found`, "Warning");
+    pending(rt, pvc, {
+      reason: "ProvisioningFailed",
+      message: `storageclass.storage.k8s.io "${className}" not found`,
+      type: "Warning",
+      reported,
+    });
     return;
   }
   const provisioner = field<string>(sc, "provisioner") ?? "";
   if (provisioner === NO_PROVISIONER) {
-    pending(
-      rt,
-      pvc,
-      "FailedBinding",
-      "no persistent volumes available for this claim and no storage class is set",
-      "Normal",
-    );
+    pending(rt, pvc, {
+      reason: "FailedBinding",
+      message: "no persistent volumes available for this claim and no storage class is set",
+      type: "Normal",
+      reported,
+    });
     return;
   }
   if (field<string>(sc, "volumeBindingMode") === "WaitForFirstConsumer" && !hasConsumer(rt, pvc)) {
-    pending(
-      rt,
-      pvc,
-      "WaitForFirstConsumer",
-      "waiting for first consumer to be created before binding",
-      "Normal",
-    );
+    pending(rt, pvc, {
+      reason: "WaitForFirstConsumer",
+      message: "waiting for first consumer to be created before binding",
+      type: "Normal",
+      reported,
+    });
     return;
   }
   const source = sourceDir(rt, pvc);
   if (source.waiting !== undefined) {
-    pending(rt, pvc, "Provisioning", source.waiting, "Normal");
+    pending(rt, pvc, { reason: "Provisioning", message: source.waiting, type: "Normal", reported });
     return;
   }
   await provision(rt, pvc, sc, source.dir);
+  reported.delete(pvc.metadata.uid ?? "");
 }
 
 /** Retroactive default StorageClass assignment, as the PV controller does for claims without a class. */
@@ -199,7 +197,6 @@ async function provision(
     "volume.beta.kubernetes.io/storage-provisioner": provisioner,
     "volume.kubernetes.io/storage-provisioner": provisioner,
   };
-  delete bound.metadata.annotations["local.ferry.dev/last-pending"];
   (bound["spec"] as Record<string, unknown>)["volumeName"] = pvName;
   const updated = api.update(R.pvcs, bound);
   writeStatusIfChanged(api, R.pvcs, updated, {
