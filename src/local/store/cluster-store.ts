@@ -862,6 +862,10 @@ export class ClusterStore {
       bucket.set(objectKey, stored);
       this.log?.put(key, objectKey, this.json(stored), this.rv);
     }
+    // Status churn from controllers would grow the log without bound: compact it now and then.
+    if (this.log !== undefined && this.log.records > Math.max(20_000, 4 * this.count())) {
+      this.log.rewrite({ buckets: this.buckets, resourceVersion: this.rv });
+    }
     this.record({ rv: this.rv, key, type, object: stored, previous });
     this.afterCommit(def, type, stored, previous);
     return stored;

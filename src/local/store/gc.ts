@@ -303,7 +303,10 @@ export class GarbageCollector {
       for (const [resource, amount] of Object.entries(requested)) {
         const limit = parseQuantity(hard[resource]);
         if (limit === undefined) continue;
-        const used = this.usage(def, ns, resource, object);
+        // On a resize the claim itself counts with its old size; the delta is what is requested.
+        const used =
+          this.usage(def, ns, resource, object) +
+          (previous !== undefined && resource.endsWith("requests.storage") ? storageOf(previous) : 0);
         if (used + amount > limit) {
           const fmt = (n: number): string => (resource.endsWith("storage") ? formatBytes(n) : String(n));
           throw new ApiError(

@@ -37,6 +37,8 @@ const FLUSH_MS = 15;
 export class StateLog {
   private fd: number | undefined;
   private pending: string[] = [];
+  /** Records in the file (and pending) since it was last compacted. */
+  records = 0;
   private timer: NodeJS.Timeout | undefined;
 
   private constructor(private readonly file: string) {}
@@ -71,6 +73,19 @@ export class StateLog {
     return { log, state };
   }
 
+  /**
+   * Rewrites the log as one record per object, dropping superseded ones. `state` must be
+   * the store's current state, which already includes what is pending.
+   */
+  rewrite(state: LoadedState): void {
+    if (this.timer !== undefined) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.pending = [];
+    if (this.fd !== undefined) closeSync(this.fd);
+    this.fd = undefined;
+    this.compact(state);
+  }
+
   private compact(state: LoadedState): void {
     const lines: string[] = [];
     for (const [k, bucket] of state.buckets) {
@@ -83,6 +98,7 @@ export class StateLog {
     writeFileSync(tmp, lines.length === 0 ? "" : `${lines.join("\n")}\n`);
     renameSync(tmp, this.file);
     this.fd = openSync(this.file, "a");
+    this.records = lines.length;
   }
 
   /** Records an object, given as its JSON (the store serialises each object once). */
@@ -97,6 +113,7 @@ export class StateLog {
   }
 
   private append(line: string): void {
+    this.records += 1;
     this.pending.push(line);
     this.timer ??= setTimeout(() => this.flush(), FLUSH_MS);
   }

@@ -509,6 +509,71 @@ describe("local clusters with @kubernetes/client-node", () => {
     );
   });
 
+  it("admits PVCs against ResourceQuota and resizes only bound claims of expandable classes", async () => {
+    await core.createNamespace({ body: { metadata: { name: "quota" } } });
+    await core.createNamespacedResourceQuota({
+      namespace: "quota",
+      body: {
+        metadata: { name: "q" },
+        spec: { hard: { "requests.storage": "10Gi", persistentvolumeclaims: "3" } },
+      },
+    });
+    const pvc = (name: string, size: string) => ({
+      metadata: { name },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: size } } },
+    });
+    const first = await core.createNamespacedPersistentVolumeClaim({
+      namespace: "quota",
+      body: pvc("a", "8Gi"),
+    });
+    expect(first.spec?.storageClassName).toBe("standard");
+    expect(first.status?.phase).toBe("Pending");
+    const over = await failure(
+      core.createNamespacedPersistentVolumeClaim({ namespace: "quota", body: pvc("b", "4Gi") }),
+    );
+    expect(over).toMatchObject({ reason: "Forbidden", code: 403 });
+    expect(over.message).toBe(
+      'persistentvolumeclaims "b" is forbidden: exceeded quota: q, requested: requests.storage=4Gi, used: requests.storage=8Gi, limited: requests.storage=10Gi',
+    );
+    const unbound = await failure(
+      core.patchNamespacedPersistentVolumeClaim(
+        { namespace: "quota", name: "a", body: { spec: { resources: { requests: { storage: "9Gi" } } } } },
+        mergePatch,
+      ),
+    );
+    expect(unbound).toMatchObject({ reason: "Forbidden", code: 403 });
+    await core.patchNamespacedPersistentVolumeClaimStatus(
+      { namespace: "quota", name: "a", body: { status: { phase: "Bound", capacity: { storage: "8Gi" } } } },
+      mergePatch,
+    );
+    const grown = await core.patchNamespacedPersistentVolumeClaim(
+      { namespace: "quota", name: "a", body: { spec: { resources: { requests: { storage: "9Gi" } } } } },
+      mergePatch,
+    );
+    expect(grown.spec?.resources?.requests?.["storage"]).toBe("9Gi");
+    const shrunk = await failure(
+      core.patchNamespacedPersistentVolumeClaim(
+        { namespace: "quota", name: "a", body: { spec: { resources: { requests: { storage: "1Gi" } } } } },
+        mergePatch,
+      ),
+    );
+    expect(shrunk).toMatchObject({ reason: "Invalid", code: 422 });
+    const beyondQuota = await failure(
+      core.patchNamespacedPersistentVolumeClaim(
+        { namespace: "quota", name: "a", body: { spec: { resources: { requests: { storage: "11Gi" } } } } },
+        mergePatch,
+      ),
+    );
+    expect(beyondQuota).toMatchObject({ reason: "Forbidden", code: 403 });
+    const immutable = await failure(
+      core.patchNamespacedPersistentVolumeClaim(
+        { namespace: "quota", name: "a", body: { spec: { accessModes: ["ReadWriteMany"] } } },
+        mergePatch,
+      ),
+    );
+    expect(immutable.details?.causes?.[0]?.field).toBe("spec");
+  });
+
   it("keeps every object across a restart, and injects faults", async () => {
     const cluster = h.clusters.clusters.get("east-1");
     if (cluster === undefined) throw new Error("no cluster");
