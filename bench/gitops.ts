@@ -53,7 +53,7 @@ function reports(phase: (i: number) => string): Map<string, string> {
 }
 
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
-const time = async (fn: () => Promise<unknown> | unknown): Promise<number> => {
+const time = async (fn: () => unknown): Promise<number> => {
   const start = performance.now();
   await fn();
   return (performance.now() - start) / 1000;
