@@ -3,8 +3,10 @@ import { errorMessage } from "../core/errors.js";
 import { registerFailover } from "./commands/failover.js";
 import { registerLocal } from "./commands/local.js";
 import { registerGet } from "./commands/get.js";
+import { registerMigrate } from "./commands/migrate.js";
 import { registerMover } from "./commands/mover.js";
 import { registerPlan } from "./commands/plan.js";
+import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
 
@@ -45,4 +47,6 @@ const commands: RegisterCommand[] = [
   registerPlan,
   registerGet,
   registerLocal,
+  registerMigrate,
+  registerStatus,
 ];
