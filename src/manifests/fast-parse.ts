@@ -6,7 +6,7 @@ import jsYaml from "js-yaml";
  * positions. So a file is first read with js-yaml; when that succeeds and every document is a
  * mapping that passes its schema, it is accepted and positions are computed with `yaml` only
  * if some later check asks for one. Anything unusual (anchors, tags, duplicate keys, syntax
- * errors, empty or scalar documents, schema errors) goes to the `yaml` path, so every problem
+ * errors, scalar or list documents, schema errors) goes to the `yaml` path, so every problem
  * a user sees comes from one parser. See docs/adr/0001-manifest-loading.md.
  *
  * Both parsers must read a document the same way: plain scalars are resolved with exactly the
@@ -66,8 +66,11 @@ export function fastParse(text: string): Record<string, unknown>[] | undefined {
   } catch {
     return undefined;
   }
-  for (const doc of docs) {
-    if (typeof doc !== "object" || doc === null || Array.isArray(doc)) return undefined;
+  // Empty documents are skipped on both paths (see parse-file.ts), which keeps the k-th
+  // document here the k-th document there, for positions.
+  const mappings = docs.filter((doc) => doc !== null);
+  for (const doc of mappings) {
+    if (typeof doc !== "object" || Array.isArray(doc)) return undefined;
   }
-  return docs as Record<string, unknown>[];
+  return mappings as Record<string, unknown>[];
 }

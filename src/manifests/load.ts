@@ -123,7 +123,27 @@ export function loadFile(input: {
     if (misplaced !== undefined) problems.push(misplaced);
     objects.push({ manifest, location: doc.location, documentIndex: doc.index, locate: doc.locate });
   }
-  return fileResult(problems, objects);
+  return fileResult(capped(path, problems), objects);
+}
+
+/** Problems beyond this many in one file are summarised: a generated file can hold 250,000 bad documents. */
+export const MAX_PROBLEMS_PER_FILE = 100;
+
+function capped(path: string, problems: Problem[]): Problem[] {
+  if (problems.length <= MAX_PROBLEMS_PER_FILE) return problems;
+  const last = problems[MAX_PROBLEMS_PER_FILE - 1];
+  return [
+    ...problems.slice(0, MAX_PROBLEMS_PER_FILE),
+    {
+      file: path,
+      line: last?.line ?? 1,
+      column: last?.column ?? 1,
+      path: "",
+      message: `${problems.length - MAX_PROBLEMS_PER_FILE} more problems in this file not shown`,
+      code: "too-many-problems",
+      severity: "error",
+    },
+  ];
 }
 
 /**
@@ -157,7 +177,7 @@ function fastLoad(path: string, text: string, validator: ManifestValidator): Fil
       locate,
     };
   });
-  return fileResult(problems, objects);
+  return fileResult(capped(path, problems), objects);
 }
 
 function misplacedKind(

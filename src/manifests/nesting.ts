@@ -21,9 +21,13 @@ export function excessiveNesting(text: string): { offset: number; reason: string
       continue;
     }
     if (indenting) {
-      if (c === 32 || c === 45 /* "- " nests sequences too */) {
+      // Leading "- ", "? " and ": " nest collections just as spaces do.
+      if (c === 32 || c === 45 || c === 63 || c === 58) {
         if (i - lineStart > MAX_INDENT)
-          return { offset: i, reason: `a line is indented more than ${MAX_INDENT} columns` };
+          return {
+            offset: i,
+            reason: `a line is indented (spaces, "- ", "? ", ": ") more than ${MAX_INDENT} columns`,
+          };
         continue;
       }
       indenting = false;

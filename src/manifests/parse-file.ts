@@ -75,6 +75,8 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
       );
       return;
     }
+    // An empty document (`---` twice, a trailing `---`, a lone `~`) is skipped, as kubectl does.
+    if (value === null) return;
     documents.push({
       value,
       index,
@@ -86,13 +88,10 @@ export function parseYamlFile(file: string, text: string): ParsedFile {
 }
 
 function yamlProblem(e: YAMLError, at: (offset: number) => SourceLocation): Problem {
-  const code: ProblemCode =
-    e.code === "DUPLICATE_KEY"
-      ? "duplicate-key"
-      : e.code === "RESOURCE_EXHAUSTION"
-        ? "alias-limit"
-        : "yaml-syntax";
-  return problem(at(e.pos[0]), code, e.message);
+  // yaml reports a stack overflow while composing a collection as RESOURCE_EXHAUSTION.
+  if (e.code === "RESOURCE_EXHAUSTION")
+    return problem(at(e.pos[0]), "yaml-syntax", "nesting is too deep for a manifest");
+  return problem(at(e.pos[0]), e.code === "DUPLICATE_KEY" ? "duplicate-key" : "yaml-syntax", e.message);
 }
 
 function problem(location: SourceLocation, code: ProblemCode, message: string): Problem {

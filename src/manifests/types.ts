@@ -325,6 +325,7 @@ export type ProblemCode =
   | "file-too-large"
   | "not-utf8"
   | "read-failed"
+  | "too-many-problems"
   // YAML
   | "yaml-syntax"
   | "duplicate-key"

@@ -101,6 +101,32 @@ describe("loadDesiredState", () => {
   });
 });
 
+describe("odd documents", () => {
+  const policy = `${H}kind: SchedulePolicy\nmetadata: {name: p}\npolicy: {interval: {intervalMinutes: 5}}\n`;
+  it.each([
+    ["leading and trailing separators", `---\n${policy}---\n`],
+    ["empty documents between", `${policy}---\n---\n# only a comment\n---\n~\n`],
+  ])("skips empty documents: %s", async (_name, text) => {
+    const result = await loadDesiredState(memoryTree({ "policies/p.yaml": text }));
+    expect(result.problems).toEqual([]);
+    expect(result.state.get("SchedulePolicy", "p")?.location).toMatchObject({ file: "policies/p.yaml" });
+  });
+
+  it("summarises a file with very many problems", async () => {
+    const result = await loadDesiredState(memoryTree({ "policies/p.yaml": "[]\n---\n".repeat(1000) }));
+    expect(result.problems).toHaveLength(101);
+    expect(result.problems[100]).toMatchObject({
+      code: "too-many-problems",
+      message: "900 more problems in this file not shown",
+    });
+  });
+
+  it("refuses deep nesting through complex keys", async () => {
+    const result = await loadDesiredState(memoryTree({ "policies/p.yaml": `${"? ".repeat(3000)}x\n` }));
+    expect(result.problems).toEqual([expect.objectContaining({ line: 1, code: "yaml-syntax" })]);
+  });
+});
+
 describe("the fast path reads plain scalars exactly as the yaml library's YAML 1.2 core schema", () => {
   const scalars = [
     "010",
@@ -154,7 +180,7 @@ describe("the fast path reads plain scalars exactly as the yaml library's YAML 1
     ["tags", "a: !!str 1\n"],
     ["duplicate keys", "a: 1\na: 2\n"],
     ["scalar documents", "just text\n"],
-    ["empty documents", "a: 1\n---\n"],
+    ["list documents", "- a\n"],
     ["syntax errors", "a: [1\n"],
   ])("hands %s to the yaml path", (_name, text) => {
     expect(fastParse(text)).toBeUndefined();
