@@ -12,10 +12,10 @@ const run = promisify(execFile);
 async function ferry(args: string[]): Promise<{ code: number; out: string }> {
   let out = "";
   const write = process.stdout.write.bind(process.stdout);
-  process.stdout.write = ((chunk: string | Uint8Array): boolean => {
+  process.stdout.write = (chunk: string | Uint8Array): boolean => {
     out += chunk.toString();
     return true;
-  }) as typeof process.stdout.write;
+  };
   try {
     return { code: await main(args), out };
   } finally {
