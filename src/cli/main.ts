@@ -9,6 +9,9 @@ import { registerPlan } from "./commands/plan.js";
 import { registerStatus } from "./commands/status.js";
 import { registerValidate } from "./commands/validate.js";
 import { registerVersion } from "./commands/version.js";
+import { registerRun } from "./commands/run.js";
+import { registerReconcile } from "./commands/reconcile.js";
+import { registerDemo } from "./commands/demo.js";
 
 /**
  * The CLI's composition root: builds the adapters each command needs and runs it.
@@ -49,4 +52,7 @@ const commands: RegisterCommand[] = [
   registerLocal,
   registerMigrate,
   registerStatus,
+  registerRun,
+  registerReconcile,
+  registerDemo,
 ];
