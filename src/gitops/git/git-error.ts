@@ -13,3 +13,8 @@ export function wrapGitError(e: unknown, message: string, remote: string): Ferry
   if (typeof statusCode === "number") data["status"] = statusCode;
   return new FerryError("Remote", `${message}: ${errorMessage(e)}`, { data, cause: e });
 }
+
+/** Throws Ferry's Aborted error (not a DOMException) once `signal` has aborted. */
+export function throwIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted === true) throw new FerryError("Aborted", "aborted");
+}

@@ -5,7 +5,7 @@ import type { HttpClient } from "isomorphic-git";
 import { FerryError } from "../../core/errors.js";
 import { authHeaders, redactUrl } from "./auth.js";
 import type { GitCredentials } from "./auth.js";
-import { wrapGitError } from "./git-error.js";
+import { throwIfAborted, wrapGitError } from "./git-error.js";
 import type { GitRemote, RefUpdate } from "./remote.js";
 
 export interface HttpRemoteOptions {
@@ -39,13 +39,17 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
     value: "+refs/heads/*:refs/remotes/origin/*",
   });
 
+  const fail = (e: unknown, message: string, signal: AbortSignal | undefined): FerryError => {
+    throwIfAborted(signal);
+    return wrapGitError(e, message, display);
+  };
   const httpFor = (signal: AbortSignal | undefined): HttpClient =>
     signal === undefined ? baseHttp : { request: (request) => baseHttp.request({ ...request, signal }) };
   // A 401 must fail at once, not loop through isomorphic-git's credential callbacks.
   const onAuthFailure = (): { cancel: true } => ({ cancel: true });
 
   const head = async (branch: string, signal?: AbortSignal): Promise<string | undefined> => {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     try {
       // Protocol v1: the ref advertisement is the whole answer, one GET of info/refs.
       const info = await git.getRemoteInfo2({
@@ -57,12 +61,12 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
       });
       return info.refs?.find((r) => r.ref === `refs/heads/${branch}`)?.oid;
     } catch (e) {
-      throw wrapGitError(e, `cannot list the refs of ${display}`, display);
+      throw fail(e, `cannot list the refs of ${display}`, signal);
     }
   };
 
   const fetchBranch = async (branch: string, signal?: AbortSignal): Promise<string | undefined> => {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     try {
       const result = await git.fetch({
         fs,
@@ -81,7 +85,7 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
       return result.fetchHead ?? undefined;
     } catch (e) {
       if (isMissingRemoteBranch(e)) return undefined;
-      throw wrapGitError(e, `cannot fetch ${branch} from ${display}`, display);
+      throw fail(e, `cannot fetch ${branch} from ${display}`, signal);
     }
   };
 
@@ -107,7 +111,7 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
       return "ok";
     } catch (e) {
       if (isRejection(e)) return "rejected";
-      throw wrapGitError(e, `cannot push ${request.branch} to ${display}`, display);
+      throw fail(e, `cannot push ${request.branch} to ${display}`, request.signal);
     }
   };
 
@@ -128,7 +132,7 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
         delete: true,
       });
     } catch (e) {
-      throw wrapGitError(e, `cannot delete ${branch} on ${display}`, display);
+      throw fail(e, `cannot delete ${branch} on ${display}`, signal);
     }
   };
 

@@ -3,7 +3,7 @@ import { open, rm, stat } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import git from "isomorphic-git";
 import { FerryError } from "../../core/errors.js";
-import { wrapGitError } from "./git-error.js";
+import { throwIfAborted, wrapGitError } from "./git-error.js";
 import type { GitRemote, RefUpdate } from "./remote.js";
 
 /**
@@ -16,7 +16,7 @@ export async function createLocalRemote(path: string): Promise<GitRemote> {
   const display = resolve(path);
 
   const head = async (branch: string, signal?: AbortSignal): Promise<string | undefined> => {
-    signal?.throwIfAborted();
+    throwIfAborted(signal);
     try {
       return await git.resolveRef({ fs, gitdir, ref: `refs/heads/${branch}` });
     } catch (e) {
@@ -45,7 +45,7 @@ export async function createLocalRemote(path: string): Promise<GitRemote> {
   };
 
   const update = async (request: RefUpdate): Promise<"ok" | "rejected"> => {
-    request.signal?.throwIfAborted();
+    throwIfAborted(request.signal);
     try {
       return await withRefLock(request.branch, async () => {
         if (request.force !== true && (await head(request.branch)) !== request.expected) return "rejected";

@@ -2,6 +2,7 @@ import type { Clock } from "../../core/clock.js";
 import { FerryError } from "../../core/errors.js";
 import { DEFAULT_AUTHOR, hasCommit, treeOf, writeCommit } from "./commit.js";
 import type { CommitAuthor } from "./commit.js";
+import { throwIfAborted } from "./git-error.js";
 import type { GitRemote } from "./remote.js";
 import { STATUS_FOLDER, reportPhase, statusCommitMessage } from "./status-layout.js";
 import type { ChangedReport } from "./status-layout.js";
@@ -59,7 +60,7 @@ export async function writeStatusCommit(
   const maxAttempts = deps.maxAttempts ?? 5;
   const folder = request.folder ?? STATUS_FOLDER;
   for (let attempt = 1; ; attempt += 1) {
-    request.signal?.throwIfAborted();
+    throwIfAborted(request.signal);
     const tip = await currentTip(remote, branch, request.signal);
     const base = tip === undefined ? undefined : await treeOf(remote.gitdir, tip);
     const { tree, changed } = await editTree({ gitdir: remote.gitdir, base, changes: request.files });

@@ -68,6 +68,25 @@ describe("GitSource over http with the real git http-backend", () => {
     expect((await source.readTree(first.commit ?? "").list()).length).toBe(2);
   });
 
+  it("stops with an Aborted error when the signal aborts, and never puts the token in a URL", async () => {
+    const url = server.createRepo("desired", files);
+    const remote = await openGitRemote({
+      repo: url,
+      cacheDir: cache,
+      tokenEnv: "GIT_TOKEN",
+      env: { GIT_TOKEN: TOKEN },
+    });
+    const source = createGitSource({ remote, branch: "main" });
+    const controller = new AbortController();
+    controller.abort();
+    const error = await source.poll(controller.signal).catch((e: unknown) => e);
+    expect(isFerryError(error, "Aborted")).toBe(true);
+    await source.poll();
+    expect(server.requests.length).toBeGreaterThan(0);
+    expect(server.requests.every((r) => !`${r.path}?${r.query}`.includes(TOKEN))).toBe(true);
+    expect(remote.display).toBe(url);
+  });
+
   it("fails with a Remote error without the token when the credentials are wrong", async () => {
     const url = server.createRepo("desired", files);
     const remote = await openGitRemote({
