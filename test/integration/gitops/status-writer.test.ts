@@ -220,6 +220,12 @@ describe("status commits and proposal branches against the real git http-backend
     expect(updated.outcome).toBe("updated");
     expect(server.git("desired", ["rev-list", "--count", branch])).toBe("2"); // base + one proposal commit
     expect(server.git("desired", ["show", `${branch}:environments/prod/shop.yaml`])).toBe("kind: Migration");
+
+    // Withdrawn: the branch is deleted on the remote; deleting it again is not an error.
+    await remote.remove(branch);
+    expect(server.head("desired", branch)).toBeUndefined();
+    await remote.remove(branch);
+    expect(server.head("desired", "main")).toBe(base);
   });
 
   it("writes status into a local repository directly, racing a real git push", async () => {
@@ -261,6 +267,8 @@ describe("status commits and proposal branches against the real git http-backend
         "status/migration/c.yaml",
       ]);
       expect(runGit(work, ["fsck", "--strict", "--no-progress", "--no-dangling"])).toBe("");
+      await local.remove("ferry/status");
+      expect(() => runGit(work, ["rev-parse", "--verify", "-q", "refs/heads/ferry/status"])).toThrow();
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
