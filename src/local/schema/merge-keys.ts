@@ -8,8 +8,9 @@ const byItemModel: Record<string, string[]> = {
   V1EphemeralContainer: ["name"],
   V1Volume: ["name"],
   V1EnvVar: ["name"],
-  V1ContainerPort: ["containerPort", "protocol"],
-  V1ServicePort: ["port", "protocol"],
+  // Only the port: applied configurations often omit the defaulted protocol.
+  V1ContainerPort: ["containerPort"],
+  V1ServicePort: ["port"],
   V1VolumeMount: ["mountPath"],
   V1VolumeDevice: ["devicePath"],
   V1OwnerReference: ["uid"],

@@ -14,6 +14,7 @@ import {
 } from "../store/cluster-store.js";
 import { coreVersions, groupList, groupOf, resourceList } from "./discovery.js";
 import { serveLog } from "./logs.js";
+import { openApiV2Protobuf } from "./openapi-v2.js";
 import { documentHash, groupVersionDocument, openApiIndex, parseGvPath } from "./openapi.js";
 import { sendError, sendJson, sendText } from "./respond.js";
 import { decodeProtobufObject } from "./protobuf.js";
@@ -147,6 +148,15 @@ export function createHandler(options: HandlerOptions): (req: IncomingMessage, r
     if (["/healthz", "/readyz", "/livez"].includes(path)) {
       res.writeHead(200, { "Content-Type": "text/plain" });
       res.end("ok");
+      return;
+    }
+    if (path === "/openapi/v2") {
+      const body = openApiV2Protobuf(store.registry);
+      res.writeHead(200, {
+        "Content-Type": "application/com.github.proto-openapi.spec.v2.v1.0+protobuf",
+        "Content-Length": String(body.length),
+      });
+      res.end(body);
       return;
     }
     if (path === "/openapi/v3") {

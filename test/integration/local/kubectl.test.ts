@@ -1,7 +1,14 @@
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse, parseAllDocuments } from "yaml";
 import { eventually, startHarness, type Harness } from "./harness.js";
+
+/** Other kubectl versions installed next to the default one (the Cloud SDK ships 1.27–1.33). */
+const OTHER_KUBECTLS = ["1.27", "1.28", "1.29", "1.30", "1.31", "1.33"]
+  .map((v) => ({ version: v, path: `/usr/lib/google-cloud-sdk/bin/kubectl.${v}` }))
+  .filter((k) => existsSync(k.path));
 
 /** The real kubectl against a local cluster: the commands users and the README rely on. */
 describe("local clusters with the real kubectl", () => {
@@ -369,6 +376,70 @@ spec:
     const unsupported = await h.kubectlResult(["-n", "made", "create", "job", "j", "--image=busybox"]);
     expect(unsupported.stderr).toContain("protobuf bodies only for");
   });
+
+  it.runIf(OTHER_KUBECTLS.length > 0)(
+    "works with kubectl 1.27 to 1.33: apply (both kinds), patch, explain, validation",
+    async () => {
+      for (const { version, path } of OTHER_KUBECTLS) {
+        const run = (args: string[], input?: string): Promise<string> =>
+          new Promise((resolve, reject) => {
+            const child = execFile(
+              path,
+              [
+                "--kubeconfig",
+                h.clusters.kubeconfigPath,
+                "--context",
+                "east-1",
+                "--cache-dir",
+                `${h.dir}/cache-${version}`,
+                ...args,
+              ],
+              (error, stdout, stderr) =>
+                error === null
+                  ? resolve(stdout)
+                  : reject(new Error(`kubectl ${version} ${args.join(" ")}: ${stderr}`)),
+            );
+            child.stdin?.end(input ?? "");
+          });
+        const name = `v${version.replace(".", "")}`;
+        const cm = `apiVersion: v1\nkind: ConfigMap\nmetadata: {name: ${name}, namespace: shop}\ndata: {a: "1"}\n`;
+        expect(await run(["apply", "-f", "-"], cm)).toContain(`configmap/${name} created`);
+        expect(await run(["apply", "-f", "-"], cm.replace('a: "1"', 'a: "2"'))).toContain(
+          `configmap/${name} configured`,
+        );
+        expect(
+          await run(
+            ["apply", "--server-side", "-f", "-"],
+            cm.replace('a: "1"', 'a: "3"').replace(name, `${name}-ssa`),
+          ),
+        ).toContain("serverside-applied");
+        await run([
+          "-n",
+          "shop",
+          "patch",
+          "deploy",
+          "web",
+          "-p",
+          `{"spec":{"template":{"spec":{"containers":[{"name":"web","image":"nginx:${version}"}]}}}}`,
+        ]);
+        expect(
+          await run([
+            "-n",
+            "shop",
+            "get",
+            "deploy",
+            "web",
+            "-o",
+            "jsonpath={.spec.template.spec.containers[*].image}",
+          ]),
+        ).toMatch(new RegExp(`^nginx:${version}( |$)`));
+        expect(await run(["explain", "deployment.spec.replicas"])).toContain("replicas <integer>");
+        await expect(run(["apply", "-f", "-"], cm.replace("\ndata:", "\nbogus: 1\ndata:"))).rejects.toThrow(
+          'unknown field "bogus"',
+        );
+      }
+    },
+  );
 
   it("deletes a namespace with everything in it", async () => {
     expect(await h.kubectl(["delete", "ns", "shop", "--wait=false"])).toContain('namespace "shop" deleted');
