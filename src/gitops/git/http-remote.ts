@@ -1,5 +1,6 @@
 import * as fs from "node:fs";
 import git from "isomorphic-git";
+import pLimit from "p-limit";
 import nodeHttp from "isomorphic-git/http/node";
 import type { HttpClient } from "isomorphic-git";
 import { FerryError } from "../../core/errors.js";
@@ -110,7 +111,15 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
       await git.writeRef({ fs, gitdir, ref: remoteRef(request.branch), value: request.commit, force: true });
       return "ok";
     } catch (e) {
-      if (isRejection(e)) return "rejected";
+      // A refusal is a lost race only if someone else moved the branch; otherwise (a hook, a
+      // protected branch) retrying cannot help, and the server's reason must reach the user.
+      if (
+        isRejection(e) &&
+        (errorCode(e) === "UserCanceledError" ||
+          (await head(request.branch, request.signal)) !== request.expected)
+      ) {
+        return "rejected";
+      }
       throw fail(e, `cannot push ${request.branch} to ${display}`, request.signal);
     }
   };
@@ -136,7 +145,16 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
     }
   };
 
-  return { display, gitdir, head, fetch: fetchBranch, update, remove };
+  // Fetches and pushes write the cache's refs and shallow file: one at a time per cache.
+  const serial = pLimit(1);
+  return {
+    display,
+    gitdir,
+    head,
+    fetch: (branch, signal) => serial(() => fetchBranch(branch, signal)),
+    update: (request) => serial(() => update(request)),
+    remove: (branch, signal) => serial(() => remove(branch, signal)),
+  };
 }
 
 const ZERO = "0000000000000000000000000000000000000000";

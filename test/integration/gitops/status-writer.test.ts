@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Clock } from "../../../src/core/clock.js";
+import { isFerryError } from "../../../src/core/errors.js";
 import { openGitRemote } from "../../../src/gitops/git/open-remote.js";
 import type { GitRemote } from "../../../src/gitops/git/remote.js";
 import { createGitSource } from "../../../src/gitops/git/source.js";
@@ -172,6 +173,20 @@ describe("status commits and proposal branches against the real git http-backend
     ]);
     expect(server.git("desired", ["rev-list", "--count", "ferry/status"])).toBe("3");
     expect(seed.commit).toBeDefined();
+  });
+
+  it("reports a refusal that is not a lost race (a server hook) at once, with the server's reason", async () => {
+    const clock = recordingClock();
+    const hook = join(server.root, "desired.git", "hooks", "pre-receive");
+    writeFileSync(hook, "#!/bin/sh\necho 'ferry/status is protected' >&2\nexit 1\n", { mode: 0o755 });
+    const error = await writeStatusCommit(
+      { remote, clock },
+      { files: new Map([["status/x.yaml", report("Completed")]]) },
+    ).catch((e: unknown) => e);
+    expect(isFerryError(error, "Remote")).toBe(true);
+    expect((error as Error).message).toMatch(/cannot push ferry\/status .*pre-receive hook declined/s);
+    expect(clock.sleeps).toEqual([]);
+    expect(server.head("desired", "ferry/status")).toBeUndefined();
   });
 
   it("writes a status/ folder on the desired-state branch when asked, leaving the manifests alone", async () => {
