@@ -143,4 +143,31 @@ describe("volume provisioner", () => {
     await bound("data");
     await vi.waitFor(() => expect(phase(h.api.get(R.pods, "shop", "user"))).toBe("Running"));
   });
+
+  it("keeps a pod of a missing claim unscheduled, then runs it once the claim is bound", async () => {
+    h.api.create(R.pods, {
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "early", namespace: "shop" },
+      spec: {
+        containers: [{ name: "c", image: "busybox" }],
+        volumes: [{ name: "d", persistentVolumeClaim: { claimName: "later" } }],
+      },
+    });
+    await vi.waitFor(() => {
+      const conditions = (
+        h.api.get(R.pods, "shop", "early")?.["status"] as
+          { conditions?: { type: string; status: string; message?: string }[] } | undefined
+      )?.conditions;
+      expect(conditions).toContainEqual(
+        expect.objectContaining({
+          type: "PodScheduled",
+          status: "False",
+          message: '0/1 nodes are available: persistentvolumeclaim "later" not found.',
+        }),
+      );
+    });
+    h.api.create(R.pvcs, claim("later"));
+    await vi.waitFor(() => expect(phase(h.api.get(R.pods, "shop", "early"))).toBe("Running"));
+  });
 });

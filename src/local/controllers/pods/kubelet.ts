@@ -103,7 +103,7 @@ async function reconcilePod(rt: Runtime, key: string, gone: Map<string, string>)
       ...base,
       phase: "Pending",
       state: {},
-      unschedulable: `0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims (${unbound.join(", ")}).`,
+      unschedulable: unschedulableMessage(rt, pod, unbound),
     });
     return;
   }
@@ -148,6 +148,14 @@ async function reconcilePod(rt: Runtime, key: string, gone: Map<string, string>)
       () => undefined,
     ),
   );
+}
+
+/** The scheduler's words: a missing claim is named as such, an unbound one as unbound. */
+function unschedulableMessage(rt: Runtime, pod: KubeObject, unbound: readonly string[]): string {
+  const missing = unbound.find((c) => rt.ctx.api.get(R.pvcs, pod.metadata.namespace, c) === undefined);
+  return missing !== undefined
+    ? `0/1 nodes are available: persistentvolumeclaim "${missing}" not found.`
+    : `0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims (${unbound.join(", ")}).`;
 }
 
 /** A real run of Ferry: start it once, report Running, then the exit as the container's termination. */
