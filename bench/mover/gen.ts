@@ -13,7 +13,7 @@ const MiB = 1024 * 1024;
 async function writeRandom(path: string, bytes: number): Promise<void> {
   const fh = await open(path, "w");
   try {
-    for (let done = 0; done < bytes; ) {
+    for (let done = 0; done < bytes;) {
       const n = Math.min(4 * MiB, bytes - done);
       await fh.write(randomBytes(n));
       done += n;
@@ -31,7 +31,9 @@ async function writeCompressible(path: string, bytes: number): Promise<void> {
     while (done < bytes) {
       const lines: string[] = [];
       for (let i = 0; i < 20000; i++, line++) {
-        lines.push(`2026-11-21T05:${String(line % 60).padStart(2, "0")}:00Z level=info msg="request served" id=${randomInt(1e9)} ms=${randomInt(500)}\n`);
+        lines.push(
+          `2026-11-21T05:${String(line % 60).padStart(2, "0")}:00Z level=info msg="request served" id=${randomInt(1e9)} ms=${randomInt(500)}\n`,
+        );
       }
       const buf = Buffer.from(lines.join("")).subarray(0, bytes - done);
       await fh.write(buf);
@@ -48,7 +50,8 @@ async function mix(dir: string, scale: number): Promise<void> {
   await mkdir(join(dir, "logs"), { recursive: true });
   // 40% in four large random files, 20% compressible logs, 40% in 256 KiB – 2 MiB files.
   for (let i = 0; i < 4; i++) await writeRandom(join(dir, "large", `disk-${i}.img`), Math.round(total * 0.1));
-  for (let i = 0; i < 2; i++) await writeCompressible(join(dir, "logs", `app-${i}.log`), Math.round(total * 0.1));
+  for (let i = 0; i < 2; i++)
+    await writeCompressible(join(dir, "logs", `app-${i}.log`), Math.round(total * 0.1));
   let medium = Math.round(total * 0.4);
   for (let i = 0; medium > 0; i++) {
     const sub = join(dir, "medium", `d${Math.floor(i / 100)}`);
@@ -85,7 +88,8 @@ async function small(dir: string, count: number): Promise<void> {
 }
 
 const [what, dir, arg] = process.argv.slice(2);
-if (dir === undefined || arg === undefined) throw new Error("usage: gen.ts mix|change|small <dir> <scale|count>");
+if (dir === undefined || arg === undefined)
+  throw new Error("usage: gen.ts mix|change|small <dir> <scale|count>");
 if (what === "mix") await mix(dir, Number(arg));
 else if (what === "change") await change(dir, Number(arg));
 else if (what === "small") await small(dir, Number(arg));

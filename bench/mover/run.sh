@@ -10,7 +10,9 @@ cd "$ROOT"
 
 if ! command -v restic >/dev/null; then apt-get update -qq && apt-get install -y -qq restic >/dev/null; fi
 if [ ! -x /usr/bin/time ]; then apt-get update -qq && apt-get install -y -qq time >/dev/null; fi
-npm run build --silent >/dev/null
+# tsc emits even when some file has a type error; what the benchmark needs is the mover's build.
+npm run build --silent >"${TMPDIR:-/tmp}/ferry-bench-mover-build.log" 2>&1 || echo "warning: npm run build reported errors (see ${TMPDIR:-/tmp}/ferry-bench-mover-build.log)" >&2
+[ -f dist/cli/commands/mover.js ] || { echo "dist/cli/commands/mover.js is missing: the build failed" >&2; exit 1; }
 
 WORK="$(mktemp -d "${BENCH_DIR:-/tmp}/ferry-bench-mover.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
@@ -29,8 +31,10 @@ run() {
   start="$(date +%s.%N)"
   /usr/bin/time -v -o "$WORK/time.txt" "$@" >"$WORK/out.txt" 2>"$WORK/err.txt" || { cat "$WORK/err.txt" >&2; exit 1; }
   end="$(date +%s.%N)"
-  local rss; rss="$(awk -F: '/Maximum resident set size/ {print int($2/1024)}' "$WORK/time.txt")"
-  echo "$label $(echo "$end - $start" | bc) $rss" >>"$WORK/results"
+  local rss cpu
+  rss="$(awk -F: '/Maximum resident set size/ {print int($2/1024)}' "$WORK/time.txt")"
+  cpu="$(awk -F: '/User time|System time/ {s += $2} END {print s}' "$WORK/time.txt")"
+  echo "$label $(echo "$end - $start" | bc) $rss $cpu" >>"$WORK/results"
 }
 size() { du -sb "$1" | cut -f1; }
 
@@ -69,12 +73,12 @@ node - "$WORK/results" "$DATA_BYTES" "$SMALL_BYTES" "$CHANGED" "$FERRY_INCR_BYTE
   "$FERRY_FULL_REPO" "$RESTIC_FULL_REPO" "$SMALL_COUNT" <<'NODE'
 const fs = require("node:fs");
 const [file, data, small, changed, ferryIncr, resticIncr, ferryRepo, resticRepo, smallCount] = process.argv.slice(2);
-const r = Object.fromEntries(fs.readFileSync(file, "utf8").trim().split("\n").map((l) => { const [k, s, m] = l.split(" "); return [k, { s: Number(s), rss: Number(m) }]; }));
+const r = Object.fromEntries(fs.readFileSync(file, "utf8").trim().split("\n").map((l) => { const [k, s, m, c] = l.split(" "); return [k, { s: Number(s), rss: Number(m), cpu: Number(c) }]; }));
 const MB = 1e6;
 const mbps = (bytes, s) => (Number(bytes) / MB / s).toFixed(0);
 const row = (name, bytes, extra = "") => {
   const f = r[`ferry-${name}`], x = r[`restic-${name}`];
-  console.log(`${name.padEnd(8)} ferry ${f.s.toFixed(2)}s ${mbps(bytes, f.s).padStart(5)} MB/s rss ${String(f.rss).padStart(4)} MiB | restic ${x.s.toFixed(2)}s ${mbps(bytes, x.s).padStart(5)} MB/s rss ${String(x.rss).padStart(4)} MiB | throughput ferry/restic ${(x.s / f.s).toFixed(2)}×${extra}`);
+  console.log(`${name.padEnd(8)} ferry ${f.s.toFixed(2)}s ${mbps(bytes, f.s).padStart(5)} MB/s cpu ${f.cpu.toFixed(2)}s rss ${String(f.rss).padStart(4)} MiB | restic ${x.s.toFixed(2)}s ${mbps(bytes, x.s).padStart(5)} MB/s cpu ${x.cpu.toFixed(2)}s rss ${String(x.rss).padStart(4)} MiB | throughput ferry/restic ${(x.s / f.s).toFixed(2)}×${extra}`);
 };
 console.log(`data ${(data / 2 ** 20).toFixed(0)} MiB; small files ${smallCount} (${(small / 2 ** 20).toFixed(0)} MiB)`);
 row("full", data, ` | repo ferry ${(ferryRepo / 2 ** 20).toFixed(1)} MiB, restic ${(resticRepo / 2 ** 20).toFixed(1)} MiB`);

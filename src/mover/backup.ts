@@ -177,12 +177,16 @@ class BackupRun {
     const files = pLimit(FILES_IN_FLIGHT);
     const nodes: Promise<TreeNode>[] = [];
     const entryStats = await Promise.all(
-      names.map((name) => files(() => lstat(join(dir, name), { bigint: true }))),
+      names.map((name) => files(() => lstat(join(dir, name), { bigint: true }).catch(vanished))),
     );
     for (const [i, name] of names.entries()) {
       const path = join(dir, name);
       const relPath = rel === "" ? name : `${rel}/${name}`;
-      const st = entryStats[i]!;
+      const st = entryStats[i];
+      if (st === undefined) {
+        this.options.onWarning?.(`skipping ${relPath}: it was removed during the backup`);
+        continue;
+      }
       const base = baseOf(name, st);
       if (st.isDirectory()) {
         const before = parentNodes.get(name);
@@ -327,6 +331,12 @@ function readSmallFile(path: string, size: number): Promise<Buffer> {
       });
     });
   });
+}
+
+/** An entry deleted between readdir and lstat is skipped (a live volume changes); other errors stand. */
+function vanished(err: unknown): undefined {
+  if (typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT") return undefined;
+  throw err;
 }
 
 function baseOf(name: string, st: BigIntStats) {

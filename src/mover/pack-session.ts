@@ -47,6 +47,7 @@ export class PackSession {
   private readonly uploads = new Set<Promise<void>>();
   private readonly spare: PackBuffer[] = [];
   private uploaded: IndexedPack[] = [];
+  private uploadedBlobs = 0;
   private indexWrites: Promise<void> = Promise.resolve();
   private failure: unknown;
   private readonly packSize: number;
@@ -168,7 +169,10 @@ export class PackSession {
     repo.index.addPack(indexed);
     for (const blob of pack.blobs) this.pending.delete(blob.id);
     this.uploaded.push(indexed);
-    if (this.uploaded.length >= this.checkpointEvery) this.checkpoint();
+    this.uploadedBlobs += pack.blobs.length;
+    // Checkpoint by packs, or by blobs when they are small (one index file per 8 packs of
+    // 2 KiB files would be a 10 MB JSON document).
+    if (this.uploaded.length >= this.checkpointEvery || this.uploadedBlobs >= 10_000) this.checkpoint();
   }
 
   /** Queues an index file for the packs uploaded since the last one (written one at a time). */
@@ -176,6 +180,7 @@ export class PackSession {
     const packs = this.uploaded;
     if (packs.length === 0) return;
     this.uploaded = [];
+    this.uploadedBlobs = 0;
     this.indexWrites = this.indexWrites.then(async () => {
       try {
         const written = await this.options.repo.writeIndex(packs);
