@@ -795,6 +795,14 @@ export class ClusterStore {
       );
     }
     const isNamespace = def.group === "" && def.resource === "namespaces";
+    if (isNamespace && ["default", "kube-system", "kube-public"].includes(name)) {
+      throw new ApiError(
+        403,
+        "Forbidden",
+        `namespaces "${name}" is forbidden: this namespace may not be deleted`,
+        { name, kind: "namespaces" },
+      );
+    }
     const isCrd = def.group === "apiextensions.k8s.io" && def.resource === "customresourcedefinitions";
     const policy = options.propagationPolicy ?? def.defaultPropagation;
     const finalizers = [...(existing.metadata.finalizers ?? [])];

@@ -136,6 +136,12 @@ describe("local clusters with @kubernetes/client-node", () => {
       code: 404,
       message: 'namespaces "ghost" not found',
     });
+    const system = await failure(core.deleteNamespace({ name: "kube-system" }));
+    expect(system).toMatchObject({
+      reason: "Forbidden",
+      code: 403,
+      message: 'namespaces "kube-system" is forbidden: this namespace may not be deleted',
+    });
   });
 
   it("updates with optimistic concurrency: a stale resourceVersion is a 409 Conflict", async () => {
