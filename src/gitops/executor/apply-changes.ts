@@ -1,7 +1,8 @@
 /**
  * Applies a remediation proposal's manifest changes to a file's YAML text through the yaml
- * library's document model, so comments, key order and flow or block style of everything
- * else are kept. Only the document of the object (by index in a multi-document file) is edited.
+ * library's document model, so comments and key order are kept. Only the document of the
+ * object (by index in a multi-document file) is edited; the other documents are left as
+ * they were, byte for byte.
  */
 import { isSeq, parseAllDocuments } from "yaml";
 import { FerryError } from "../../core/errors.js";
@@ -30,11 +31,13 @@ export function applyManifestChanges(
     else if (isSeq(current)) current.add(doc.createNode(change.value));
     else throw new FerryError("Invalid", `cannot append to ${path.join(".")}: not a list`);
   }
-  if (docs.length === 1) return doc.toString({ lineWidth: 0 });
+  // Only the edited document is re-serialised; the others keep their text byte for byte.
   return docs
     .map((d, i) => {
-      const out = d.toString({ lineWidth: 0 });
-      return i === 0 ? out : `---\n${out}`;
+      if (i === documentIndex) return d.toString({ lineWidth: 0 });
+      const start = i === 0 ? 0 : d.range[0];
+      const end = docs[i + 1]?.range[0] ?? text.length;
+      return text.slice(start, end);
     })
     .join("");
 }
