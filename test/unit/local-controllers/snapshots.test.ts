@@ -85,6 +85,29 @@ describe("volume snapshots", () => {
     await vi.waitFor(() => expect(existsSync(localPaths.snapshot(h.dataDir, contentName))).toBe(false));
   });
 
+  it("refuses to restore a snapshot into a smaller claim", async () => {
+    h = await startHarness();
+    h.api.create(R.pvcs, claim("big", { resources: { requests: { storage: "2Gi" } } }));
+    await volumeOf("big");
+    h.api.create(R.volumeSnapshots, snapshot("big-snap", "big"));
+    await ready("big-snap");
+    h.api.create(
+      R.pvcs,
+      claim("small", {
+        dataSource: { apiGroup: "snapshot.storage.k8s.io", kind: "VolumeSnapshot", name: "big-snap" },
+      }),
+    );
+    await vi.waitFor(() =>
+      expect(
+        h.api.list(R.events, { namespace: "db" }).map((e) => [e["reason"], e["message"]]),
+      ).toContainEqual([
+        "ProvisioningFailed",
+        `requested volume size ${2 ** 30} is less than the size ${2 ** 31} for the source snapshot big-snap`,
+      ]),
+    );
+    expect(h.api.get(R.pvcs, "db", "small")?.["status"]).toMatchObject({ phase: "Pending" });
+  });
+
   it("reports a snapshot of a missing claim as not ready with an error", async () => {
     h = await startHarness();
     h.api.create(R.volumeSnapshots, snapshot("orphan", "nope"));

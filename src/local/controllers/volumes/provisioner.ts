@@ -112,6 +112,10 @@ async function reconcileClaim(rt: Runtime, key: string, reported: Map<string, st
     pending(rt, pvc, { reason: "Provisioning", message: source.waiting, type: "Normal", reported });
     return;
   }
+  if (source.failed !== undefined) {
+    pending(rt, pvc, { reason: "ProvisioningFailed", message: source.failed, type: "Warning", reported });
+    return;
+  }
   await provision(rt, pvc, sc, source.dir);
   reported.delete(pvc.metadata.uid ?? "");
 }
@@ -135,7 +139,7 @@ function hasConsumer(rt: Runtime, pvc: KubeObject): boolean {
 }
 
 /** Where a new volume's initial data comes from (`spec.dataSource`), or why it must wait. */
-function sourceDir(rt: Runtime, pvc: KubeObject): { dir?: string; waiting?: string } {
+function sourceDir(rt: Runtime, pvc: KubeObject): { dir?: string; waiting?: string; failed?: string } {
   const source =
     field<{ kind?: string; name?: string; apiGroup?: string }>(pvc, "spec", "dataSourceRef") ??
     field<{ kind?: string; name?: string }>(pvc, "spec", "dataSource");
@@ -150,6 +154,12 @@ function sourceDir(rt: Runtime, pvc: KubeObject): { dir?: string; waiting?: stri
       field<boolean>(snapshot, "status", "readyToUse") !== true
     ) {
       return { waiting: `waiting for volumesnapshot ${ns ?? ""}/${source.name} to be ready to use` };
+    }
+    const restoreSize = field<string>(snapshot, "status", "restoreSize");
+    if (bytes(requestOf(pvc)) < bytes(restoreSize)) {
+      return {
+        failed: `requested volume size ${bytes(requestOf(pvc))} is less than the size ${bytes(restoreSize)} for the source snapshot ${source.name}`,
+      };
     }
     return { dir: localPaths.snapshot(rt.ctx.dataDir, content) };
   }
