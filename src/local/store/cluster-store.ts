@@ -25,7 +25,7 @@ import { mergePatch } from "../patch/merge-patch.js";
 import { strategicMerge } from "../patch/strategic.js";
 import { validateKind, validateMetadata } from "./admission.js";
 import { crdResources, crdStatus, crdVersionSchema, CrValidator, defaultCrd, prune } from "./crd.js";
-import { applyDefaults } from "./defaults.js";
+import { applyDefaults, normalizeSecret } from "./defaults.js";
 import { generateName } from "./names.js";
 import { StateLog } from "./persistence.js";
 import { fieldMatcher, labelMatcher } from "./selectors.js";
@@ -386,6 +386,7 @@ export class ClusterStore {
     else delete meta.generation;
     if (def.status) delete object["status"];
     applyDefaults(def, object, this.defaultsContext());
+    if (def.group === "" && def.resource === "secrets") normalizeSecret(object);
     if (def.group === "apiextensions.k8s.io" && def.resource === "customresourcedefinitions")
       defaultCrd(object);
     this.validate(def, object, undefined, options);
@@ -629,6 +630,7 @@ export class ClusterStore {
         if (kept.length === 0) delete m["finalizers"];
         else m["finalizers"] = kept;
       }
+      if (def.group === "" && def.resource === "secrets") normalizeSecret(next);
       this.validate(def, next, existing, options);
     }
     if (

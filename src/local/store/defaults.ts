@@ -1,4 +1,5 @@
 import type { KubeObject } from "../api.js";
+import { badRequest } from "../errors.js";
 import type { ResourceDef } from "../resources/types.js";
 
 type Obj = Record<string, unknown>;
@@ -232,4 +233,27 @@ function defaultJob(object: KubeObject, spec: Obj): void {
     };
   }
   defaultTemplate(spec);
+}
+
+/**
+ * What the real server does to a Secret on every write: `stringData` is merged into `data`
+ * (base64) and dropped, and `data` must be valid base64 (a 400 otherwise).
+ */
+export function normalizeSecret(object: KubeObject): void {
+  const stringData = object["stringData"];
+  if (typeof stringData === "object" && stringData !== null) {
+    const data = { ...((object["data"] as Record<string, string> | undefined) ?? {}) };
+    for (const [key, value] of Object.entries(stringData as Record<string, unknown>)) {
+      if (typeof value === "string") data[key] = Buffer.from(value, "utf8").toString("base64");
+    }
+    object["data"] = data;
+    delete object["stringData"];
+  }
+  for (const [key, value] of Object.entries((object["data"] as Record<string, unknown> | undefined) ?? {})) {
+    if (typeof value === "string" && !/^[A-Za-z0-9+/]*={0,2}$/.test(value.replace(/\s/g, ""))) {
+      throw badRequest(
+        `Secret in version "v1" cannot be handled as a Secret: illegal base64 data in data[${key}]`,
+      );
+    }
+  }
 }

@@ -89,6 +89,23 @@ describe("local clusters with @kubernetes/client-node", () => {
     );
   });
 
+  it("merges a Secret's stringData into data, as the server does", async () => {
+    const secret = await core.createNamespacedSecret({
+      namespace: "team",
+      body: { metadata: { name: "creds" }, stringData: { user: "ferry" }, data: { a: "YQ==" } },
+    });
+    expect(secret.data).toEqual({ a: "YQ==", user: Buffer.from("ferry").toString("base64") });
+    expect(secret.stringData).toBeUndefined();
+    expect(secret.type).toBe("Opaque");
+    const bad = await failure(
+      core.createNamespacedSecret({
+        namespace: "team",
+        body: { metadata: { name: "bad" }, data: { a: "not base64!" } },
+      }),
+    );
+    expect(bad).toMatchObject({ reason: "BadRequest", code: 400 });
+  });
+
   it("answers Status bodies with the real reasons and codes", async () => {
     await core.createNamespacedConfigMap({ namespace: "team", body: { metadata: { name: "one" } } });
     const exists = await failure(
