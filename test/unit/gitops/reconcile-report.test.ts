@@ -87,7 +87,7 @@ describe("liveFingerprint", () => {
       annotations: { "ferry.dev/desired-hash": "h" },
     },
     spec: { resources: { requests: { storage: "1Gi" } } },
-  } as KubeObject;
+  };
   const variant = (patch: (o: Record<string, unknown> & KubeObject) => void): KubeObject => {
     const copy = structuredClone(base) as Record<string, unknown> & KubeObject;
     patch(copy);
