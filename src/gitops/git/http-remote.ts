@@ -15,7 +15,7 @@ export interface HttpRemoteOptions {
   /** A folder Ferry owns: objects are cached in `<cacheDir>/.git`, nothing is checked out. */
   readonly cacheDir: string;
   readonly credentials?: GitCredentials;
-  /** Fetch depth (default 1): the loop reads tips and builds on them, it never walks history. */
+  /** Depth of a branch's first fetch (default 1): the loop reads tips and builds on them, it never walks history. */
   readonly depth?: number;
   /** The HTTP client (default isomorphic-git's node client); wrap it to count or trace requests. */
   readonly http?: HttpClient;
@@ -68,6 +68,10 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
 
   const fetchBranch = async (branch: string, signal?: AbortSignal): Promise<string | undefined> => {
     throwIfAborted(signal);
+    // The first fetch of a branch is shallow. Later ones send the cached tip as a "have" and
+    // ask for no depth: a `deepen` request makes the server pack the whole tree again, while
+    // a plain one stops at the have and sends only the changed objects.
+    const known = await git.resolveRef({ fs, gitdir, ref: remoteRef(branch) }).catch(() => undefined);
     try {
       const result = await git.fetch({
         fs,
@@ -76,13 +80,13 @@ export async function createHttpRemote(options: HttpRemoteOptions): Promise<GitR
         remote: "origin",
         headers,
         onAuthFailure,
-        ref: branch,
+        // The cache's name of the branch: isomorphic-git sends its tip as the "have".
+        ref: remoteRef(branch),
         remoteRef: branch,
         singleBranch: true,
         tags: false,
-        depth,
+        ...(known === undefined ? { depth } : {}),
       });
-      // refs/remotes/origin/<branch> now holds the tip: the next fetch sends it as a "have".
       return result.fetchHead ?? undefined;
     } catch (e) {
       if (isMissingRemoteBranch(e)) return undefined;

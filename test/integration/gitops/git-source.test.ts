@@ -1,4 +1,7 @@
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
+import nodeHttp from "isomorphic-git/http/node";
+import type { HttpClient } from "isomorphic-git";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -66,6 +69,45 @@ describe("GitSource over http with the real git http-backend", () => {
     );
     // The old commit is still readable from the cache (the controller diffs against it).
     expect((await source.readTree(first.commit ?? "").list()).length).toBe(2);
+  });
+
+  it("fetches only what changed: the second pack is a fraction of the first", async () => {
+    const many: Record<string, string> = {};
+    for (let i = 0; i < 200; i++)
+      many[`environments/prod/m-${i}.yaml`] = `kind: Migration\n# ${randomBytes(600).toString("base64")}\n`;
+    const url = server.createRepo("big", many);
+    const packBytes: number[] = [];
+    const counting: HttpClient = {
+      request: async (request) => {
+        const response = await nodeHttp.request(request);
+        if (!request.url.endsWith("/git-upload-pack") || response.body === undefined) return response;
+        const chunks: Uint8Array[] = [];
+        for await (const chunk of response.body) chunks.push(chunk);
+        packBytes.push(chunks.reduce((n, c) => n + c.byteLength, 0));
+        return {
+          ...response,
+          body: (async function* () {
+            yield* chunks;
+          })(),
+        };
+      },
+    };
+    const remote = await openGitRemote({
+      repo: url,
+      cacheDir: cache,
+      tokenEnv: "GIT_TOKEN",
+      env: { GIT_TOKEN: TOKEN },
+      http: counting,
+    });
+    const source = createGitSource({ remote, branch: "main" });
+    await source.poll();
+    server.commitFiles("big", { "environments/prod/m-7.yaml": "kind: Migration\n# changed\n" });
+    const { commit } = await source.poll();
+    expect(packBytes).toHaveLength(2);
+    expect(packBytes[1]).toBeLessThan((packBytes[0] ?? 0) / 20);
+    expect(
+      new TextDecoder().decode(await source.readTree(commit ?? "").read("environments/prod/m-7.yaml")),
+    ).toContain("changed");
   });
 
   it("stops with an Aborted error when the signal aborts, and never puts the token in a URL", async () => {
