@@ -632,6 +632,16 @@ describe("local clusters with @kubernetes/client-node", () => {
     await cluster.acceptConnections();
     expect((await core.readNamespace({ name: "team" })).metadata?.name).toBe("team");
 
+    const admin = await fetch(`${cluster.url}/_ferry/faults`, {
+      method: "POST",
+      body: JSON.stringify({ fail: { verb: "get", resource: "namespaces", code: 500 } }),
+    });
+    expect(((await admin.json()) as { failures: unknown[] }).failures).toEqual([
+      { verb: "get", resource: "namespaces", code: 500, count: 1 },
+    ]);
+    expect((await failure(core.readNamespace({ name: "team" }))).reason).toBe("InternalError");
+    expect((await core.readNamespace({ name: "team" })).metadata?.name).toBe("team");
+
     cluster.faults.setLatency(150);
     const started = performance.now();
     await core.readNamespace({ name: "team" });
