@@ -87,7 +87,7 @@ describe("GitSource over http with the real git http-backend", () => {
         return {
           ...response,
           body: (async function* () {
-            yield* chunks;
+            for await (const chunk of chunks) yield chunk;
           })(),
         };
       },
