@@ -15,7 +15,9 @@ const nameColumn = {
 
 function columnsOf(def: ResourceDef): PrinterColumn[] {
   const columns = def.columns ?? [];
-  return columns.some((c) => c.name === "Age" || c.name === "Created At") ? columns : [...columns, ageColumn];
+  return columns.some((c) => c.name === "Age" || c.name === "Created At" || c.name === "Last Seen")
+    ? columns
+    : [...columns, ageColumn];
 }
 
 /** The row object: the full object, its metadata only, or nothing, as `includeObject` asks. */
