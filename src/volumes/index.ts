@@ -9,3 +9,4 @@ export { cycleDue, failoverWarranted, replicationPolicy, rpoIntervalMs } from ".
 export { roleSwapOf } from "./role-swap.js";
 export { DEFAULT_MOVER_IMAGE, moverJob } from "./mover-job.js";
 export type * from "./types.js";
+export { createVolumeDataMover, type VolumeDataMoverOptions } from "./data-mover.js";
