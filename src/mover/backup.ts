@@ -7,7 +7,7 @@ import pLimit from "p-limit";
 import { systemClock, type Clock } from "../core/clock.js";
 import { FerryError } from "../core/errors.js";
 import type { ProgressSink } from "../core/progress.js";
-import { sha256Hex, sha256HexAsync, type RepositoryKey } from "../repository/crypto.js";
+import { sha256Hex, type RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import type { Compression } from "./blob-codec.js";
 import type { ChunkerParams, Cutter } from "./chunker.js";
@@ -47,7 +47,6 @@ export interface BackupResult {
 
 const FILES_IN_FLIGHT = 16;
 const LARGE_FILES_IN_FLIGHT = 2;
-const ASYNC_HASH_MIN = 64 * 1024;
 const PROGRESS_EVERY_MS = 250;
 
 /**
@@ -280,7 +279,7 @@ class BackupRun {
   /** Hashes a chunk and stores it unless known; a chunk of zeros becomes a hole. */
   private async storeChunk(data: Uint8Array): Promise<ContentItem> {
     if (isAllZero(data)) return data.byteLength;
-    const id = data.byteLength >= ASYNC_HASH_MIN ? await sha256HexAsync(data) : sha256Hex(data);
+    const id = sha256Hex(data);
     await this.session.add(BlobType.Data, id, data);
     return id;
   }

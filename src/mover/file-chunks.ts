@@ -14,14 +14,14 @@ export const HOLE_WINDOW = 64 * 1024;
  * for each content-defined chunk in order, one at a time. The chunk is a view into the
  * buffer, valid only until `onChunk`'s promise resolves: the callback copies what it keeps,
  * and awaiting it is the back-pressure that pauses reading. The next cut point is searched
- * while the previous chunk is being processed (hashing runs on the thread pool); the buffer
- * is only refilled once that chunk is done with. Returns the bytes read.
+ * while the previous chunk is being processed (while its pack uploads, say); the buffer is
+ * only refilled once that chunk is done with. Returns the bytes read.
  */
 export async function forEachChunk(
   path: string,
   cutter: Cutter,
   onChunk: (chunk: Uint8Array | number) => Promise<void>,
-  readSize = 4 * 1024 * 1024,
+  readSize = 1024 * 1024,
 ): Promise<number> {
   const { maxSize } = cutter.params;
   const buf = Buffer.allocUnsafe(maxSize + readSize);

@@ -162,7 +162,7 @@ export class PackSession {
     this.check();
     await repo.store.put(packKey(id), bytes);
     pack.buffer.reset();
-    if (this.spare.length < this.maxUploads) this.spare.push(pack.buffer);
+    if (this.spare.length < 1) this.spare.push(pack.buffer);
     this.stats.packs += 1;
     this.stats.bytesUploaded += bytes.byteLength;
     const indexed = { id, blobs: pack.blobs };

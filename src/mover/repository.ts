@@ -1,5 +1,5 @@
 import { FerryError, isFerryError } from "../core/errors.js";
-import { isSealed, open, seal, sha256Hex, sha256HexAsync, type RepositoryKey } from "../repository/crypto.js";
+import { isSealed, open, seal, sha256Hex, type RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import { decodeBlob } from "./blob-codec.js";
 import { packIdOfKey, packKey, readPackHeader } from "./pack.js";
@@ -136,7 +136,7 @@ export class MoverRepository {
         cause,
       });
     }
-    const actual = plain.byteLength >= 65536 ? await sha256HexAsync(plain) : sha256Hex(plain);
+    const actual = sha256Hex(plain);
     if (actual !== id || plain.byteLength !== at.rawLength) {
       throw new FerryError("Integrity", `${what}: chunk ${id} in pack ${at.pack} does not match its hash`, {
         data: { pack: at.pack, blob: id, actual },
@@ -159,7 +159,7 @@ export class MoverRepository {
       const bytes = await this.store.get(key);
       // A pack is put atomically under the hash of its bytes: a mismatch is damage, and a
       // damaged pack is left out (its blobs are sent again) rather than trusted.
-      if ((await sha256HexAsync(bytes)) !== id) continue;
+      if (sha256Hex(bytes) !== id) continue;
       const pack = { id, blobs: readPackHeader(bytes, this.key, id) };
       this.index.addPack(pack);
       found.push(pack);

@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes, webcrypto } from "node:crypto";
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import { FerryError } from "../core/errors.js";
 
 /**
@@ -56,49 +56,4 @@ export function isSealed(data: Uint8Array): boolean {
 /** Hex SHA-256 of `data`: the content address of repository objects. */
 export function sha256Hex(data: Uint8Array): string {
   return createHash("sha256").update(data).digest("hex");
-}
-
-// WebCrypto variants of seal/open with the same object format. They run on libuv's thread
-// pool, so the data mover can encrypt and authenticate packs on other cores while the main
-// thread chunks the next file.
-const webKeys = new WeakMap<RepositoryKey, Promise<webcrypto.CryptoKey>>();
-
-function webKeyOf(key: RepositoryKey): Promise<webcrypto.CryptoKey> {
-  let cached = webKeys.get(key);
-  if (cached === undefined) {
-    cached = webcrypto.subtle.importKey("raw", key.key, "AES-GCM", false, ["encrypt", "decrypt"]);
-    webKeys.set(key, cached);
-  }
-  return cached;
-}
-
-/** `seal` off the main thread; the result opens with `open` and `openAsync`. */
-export async function sealAsync(key: RepositoryKey, plaintext: Uint8Array): Promise<Uint8Array> {
-  const nonce = randomBytes(NONCE_BYTES);
-  const body = await webcrypto.subtle.encrypt({ name: "AES-GCM", iv: nonce }, await webKeyOf(key), plaintext);
-  return Buffer.concat([MAGIC, nonce, new Uint8Array(body)]);
-}
-
-/** `open` off the main thread. */
-export async function openAsync(key: RepositoryKey, sealed: Uint8Array): Promise<Uint8Array> {
-  const buf = Buffer.from(sealed.buffer, sealed.byteOffset, sealed.byteLength);
-  if (buf.length < MAGIC.length + NONCE_BYTES + TAG_BYTES || !buf.subarray(0, 4).equals(MAGIC)) {
-    throw new FerryError("Integrity", "object is not encrypted with a Ferry repository key");
-  }
-  const nonce = buf.subarray(4, 4 + NONCE_BYTES);
-  try {
-    const plain = await webcrypto.subtle.decrypt(
-      { name: "AES-GCM", iv: nonce },
-      await webKeyOf(key),
-      buf.subarray(4 + NONCE_BYTES),
-    );
-    return new Uint8Array(plain);
-  } catch (cause) {
-    throw new FerryError("Integrity", "object failed authentication: wrong key or corrupted data", { cause });
-  }
-}
-
-/** Hex SHA-256 of `data` computed on the thread pool (worth it for chunks above a few KiB). */
-export async function sha256HexAsync(data: Uint8Array): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.digest("SHA-256", data)).toString("hex");
 }
