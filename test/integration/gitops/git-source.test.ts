@@ -11,6 +11,11 @@ import { isFerryError } from "../../../src/core/errors.js";
 import { startGitHttpServer, runGit } from "../../helpers/git-http-server.js";
 import type { GitHttpServer } from "../../helpers/git-http-server.js";
 
+/** An async iterable over bytes already read, to hand a response body back to isomorphic-git. */
+async function* replay(chunks: readonly Uint8Array[]): AsyncIterableIterator<Uint8Array> {
+  for (const chunk of chunks) yield await Promise.resolve(chunk);
+}
+
 const TOKEN = "ghp_abcdefghijklmnopqrstuvwxyz0123456789";
 
 const files = {
@@ -86,9 +91,7 @@ describe("GitSource over http with the real git http-backend", () => {
         packBytes.push(chunks.reduce((n, c) => n + c.byteLength, 0));
         return {
           ...response,
-          body: (async function* () {
-            for await (const chunk of chunks) yield chunk;
-          })(),
+          body: replay(chunks),
         };
       },
     };
