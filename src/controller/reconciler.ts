@@ -10,14 +10,14 @@ import { errorMessage } from "../core/errors.js";
 import type { Logger } from "../core/logger.js";
 import type { VolumeDataMover } from "../engine/run/volume-mover.js";
 import { executePlan, type ActionOutcome } from "../gitops/executor/execute.js";
-import { observeInventory } from "../gitops/executor/inventory.js";
+import { observeInventories, type DiscoveryCache } from "../gitops/executor/inventory.js";
 import type { RemediationPort } from "../gitops/executor/remediation.js";
 import type { GitSource } from "../gitops/git/source.js";
 import type { StatusSink } from "../gitops/git/status-writer.js";
 import type { CommitState, GitHubPort } from "../gitops/github/port.js";
 import { planReconcile, reportPath } from "../gitops/reconcile/plan.js";
 import type { LiveFingerprints } from "../gitops/reconcile/drift.js";
-import type { Report } from "../gitops/reconcile/report.js";
+import type { MigrationReport, Report } from "../gitops/reconcile/report.js";
 import { loadDesiredState } from "../manifests/load.js";
 import { createManifestValidator } from "../manifests/validator.js";
 import type { LoadResult, ManifestValidator } from "../manifests/types.js";
@@ -68,6 +68,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   const validator: ManifestValidator = createManifestValidator();
   let loaded: { commit: string; result: LoadResult } | undefined;
   let lastCommitStatus: string | undefined;
+  const discovery: DiscoveryCache = new WeakMap();
   const context = deps.statusContext ?? "ferry/reconcile";
 
   const load = async (commit: string): Promise<LoadResult> => {
@@ -95,7 +96,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
       const loadResult = await load(commit);
       const records = await deps.records.read(signal);
       const clusters = loadResult.valid ? deps.connect(loadResult.state) : new Map();
-      const live = loadResult.valid ? await observeDrift(records, loadResult, clusters) : new Map();
+      const live = loadResult.valid
+        ? await observeDrift(records, loadResult, clusters, discovery)
+        : new Map();
       const plan = planReconcile({ commit, load: loadResult, records, live, now: deps.clock.now() });
       const log = deps.logger.child({ commit: commit.slice(0, 12) });
       let statusCommit: string | undefined;
@@ -161,23 +164,24 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
   };
 }
 
-/** Live fingerprints of the inventories of finished migrations that still exist. */
+/** Live fingerprints of the inventories of migrations that still exist. */
 async function observeDrift(
   records: ReadonlyMap<string, Report>,
   load: LoadResult,
   clusters: ReadonlyMap<string, ClusterClient>,
+  discovery: DiscoveryCache,
 ): Promise<Map<string, LiveFingerprints>> {
   const wanted = new Set(
     load.state.list("Migration").map((m) => reportPath("Migration", m.manifest.metadata)),
   );
-  const out = new Map<string, LiveFingerprints>();
-  await Promise.all(
-    [...records.entries()].map(async ([path, report]) => {
-      if (report.kind !== "Migration" || report.inventory === undefined || !wanted.has(path)) return;
-      out.set(path, await observeInventory(clusters, report.inventory));
-    }),
-  );
-  return out;
+  const inventories = new Map<string, NonNullable<MigrationReport["inventory"]>>();
+  for (const [path, report] of records) {
+    if (report.kind === "Migration" && report.inventory !== undefined && wanted.has(path)) {
+      inventories.set(path, report.inventory);
+    }
+  }
+  if (inventories.size === 0) return new Map();
+  return observeInventories(clusters, inventories, { discovery });
 }
 
 /** The commit status: failure for an invalid commit or a failed object, success otherwise. */

@@ -7,4 +7,4 @@ export {
   type GitRemediationDeps,
 } from "./remediation.js";
 export { applyManifestChanges } from "./apply-changes.js";
-export { observeInventory, readInventory, writtenObjects } from "./inventory.js";
+export { observeInventories, readInventory, writtenObjects, type DiscoveryCache } from "./inventory.js";

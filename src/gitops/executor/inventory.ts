@@ -1,10 +1,12 @@
 /**
  * After a run, the objects Ferry wrote on each target (from the restore's events) are read
  * back and fingerprinted: the inventory a later reconcile compares the live objects with.
+ * Later reconciles observe the live objects again, cluster by cluster.
  */
 import pLimit from "p-limit";
 import type { ClusterClient } from "../../cluster/port.js";
-import type { ObjectRef } from "../../engine/kube-object.js";
+import { apiGroup, apiVersionOnly, type ObjectRef, type ResourceType } from "../../engine/kube-object.js";
+import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../../engine/ferry-metadata.js";
 import type { MigrationEvent } from "../../engine/status/events.js";
 import { inventoryItem, inventoryKey, liveFingerprint, type InventoryItem } from "../reconcile/drift.js";
 
@@ -42,42 +44,78 @@ export async function readInventory(
   return out;
 }
 
+/** Discovery per cluster client, kept for the controller's lifetime (types rarely change). */
+export type DiscoveryCache = WeakMap<ClusterClient, Promise<ResourceType[]>>;
+
 /**
- * The live fingerprints of an inventory's objects, per cluster. A cluster that cannot be
- * reached is left out (no drift can be judged there); a missing object is absent.
+ * The live fingerprints of the objects of many inventories (one per Migration report path).
+ * One cluster-wide LIST per cluster and type (label `ferry.dev/managed-by=ferry`) instead of
+ * a GET per object, so observing 1,000 objects costs a request per type on each cluster. A
+ * cluster that cannot be reached is left out of every result (no drift can be judged
+ * there); an object no longer listed is absent (deleted, or no longer labelled as Ferry's).
  */
-export async function observeInventory(
+export async function observeInventories(
   clusters: ReadonlyMap<string, ClusterClient>,
-  inventory: Readonly<Record<string, readonly InventoryItem[]>>,
-  concurrency = 16,
-): Promise<Map<string, Map<string, string>>> {
-  const limit = pLimit(concurrency);
-  const out = new Map<string, Map<string, string>>();
+  inventories: ReadonlyMap<string, Readonly<Record<string, readonly InventoryItem[]>>>,
+  options: { readonly discovery: DiscoveryCache; readonly concurrency?: number },
+): Promise<Map<string, Map<string, ReadonlyMap<string, string>>>> {
+  const wanted = new Map<string, Set<string>>();
+  for (const inventory of inventories.values()) {
+    for (const [cluster, items] of Object.entries(inventory)) {
+      const types = wanted.get(cluster) ?? new Set<string>();
+      for (const item of items) types.add(`${item.apiVersion}|${item.kind}`);
+      wanted.set(cluster, types);
+    }
+  }
+  const limit = pLimit(options.concurrency ?? 8);
+  const seen = new Map<string, Map<string, string>>();
   await Promise.all(
-    Object.entries(inventory).map(async ([cluster, items]) => {
-      const client = clusters.get(cluster);
-      if (client === undefined) return;
-      try {
-        const seen = new Map<string, string>();
-        await Promise.all(
-          items.map((item) =>
-            limit(async () => {
-              const ref: ObjectRef = {
-                apiVersion: item.apiVersion,
-                kind: item.kind,
-                name: item.name,
-                ...(item.namespace === undefined ? {} : { namespace: item.namespace }),
-              };
-              const live = await client.get(ref);
-              if (live !== undefined) seen.set(inventoryKey(item), liveFingerprint(live));
-            }),
-          ),
-        );
-        out.set(cluster, seen);
-      } catch {
-        // Unreachable: no observation, so no drift is reported for this cluster.
-      }
-    }),
+    [...wanted].map(([cluster, types]) =>
+      limit(async () => {
+        const client = clusters.get(cluster);
+        if (client === undefined) return;
+        try {
+          let discovered = options.discovery.get(client);
+          if (discovered === undefined) {
+            discovered = client.discover();
+            options.discovery.set(client, discovered);
+            discovered.catch(() => options.discovery.delete(client));
+          }
+          const served = await discovered;
+          const fingerprints = new Map<string, string>();
+          for (const key of types) {
+            const [apiVersion = "", kind = ""] = key.split("|");
+            const type = served.find(
+              (t) =>
+                t.kind === kind &&
+                t.group === apiGroup(apiVersion) &&
+                t.version === apiVersionOnly(apiVersion),
+            );
+            if (type === undefined) continue; // the type is gone: its objects are absent
+            for (const obj of await client.list(type, {
+              labelSelector: `${MANAGED_BY_LABEL}=${MANAGED_BY_VALUE}`,
+            })) {
+              fingerprints.set(
+                inventoryKey({ kind: obj.kind, name: obj.metadata.name, namespace: obj.metadata.namespace }),
+                liveFingerprint(obj),
+              );
+            }
+          }
+          seen.set(cluster, fingerprints);
+        } catch {
+          // Unreachable: no observation, so no drift is reported for this cluster.
+        }
+      }),
+    ),
   );
+  const out = new Map<string, Map<string, ReadonlyMap<string, string>>>();
+  for (const [path, inventory] of inventories) {
+    const live = new Map<string, ReadonlyMap<string, string>>();
+    for (const cluster of Object.keys(inventory)) {
+      const fingerprints = seen.get(cluster);
+      if (fingerprints !== undefined) live.set(cluster, fingerprints);
+    }
+    out.set(path, live);
+  }
   return out;
 }
