@@ -16,8 +16,10 @@ export class SimulatedNode {
   readonly exits = new Map<string, ExitInfo>();
   /** When each crashed long-running container may start again (CrashLoopBackOff), by pod uid. */
   readonly restartAt = new Map<string, number>();
-  /** Pods (by uid) whose simulated run has ended. */
+  /** Pods (by uid) whose simulated run (or time to readiness) has ended. */
   readonly simulatedDone = new Set<string>();
+  /** Pods (by uid) with a simulated-time timer running. */
+  readonly timers = new Set<string>();
   private readonly exitListeners = new Set<(spec: ProcessSpec) => void>();
 
   constructor(clusterName: string, clock: Clock) {

@@ -142,4 +142,35 @@ describe("deployment controller", () => {
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(h.api.writes.length).toBe(before);
   });
+
+  it.each([
+    ["2s", true],
+    ["never", false],
+  ])("with simulated-ready-after %s, pods become Ready: %s", async (after, becomesReady) => {
+    const d = deployment(2);
+    (d["spec"] as { template: { metadata: Record<string, unknown> } }).template.metadata["annotations"] = {
+      "ferry.dev/simulated-ready-after": after,
+    };
+    h.api.create(R.deployments, d);
+    await vi.waitFor(() => {
+      expect(pods().map((p) => (p["status"] as { phase?: string } | undefined)?.phase)).toEqual([
+        "Running",
+        "Running",
+      ]);
+    });
+    if (becomesReady) {
+      await vi.waitFor(() => expect(rolledOut(get())).toBe(true));
+      return;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(get()?.["status"]).toMatchObject({
+      readyReplicas: 0,
+      availableReplicas: 0,
+      unavailableReplicas: 2,
+    });
+    const available = (
+      get()?.["status"] as { conditions: { type: string; status: string }[] }
+    ).conditions.find((c) => c.type === "Available");
+    expect(available?.status).toBe("False");
+  });
 });

@@ -24,6 +24,8 @@ interface Container extends ContainerEnvSpec, MountContainer {
 export const SIMULATED_DURATION = "ferry.dev/simulated-duration";
 /** Annotation: the exit code a simulated run-to-completion pod ends with (default 0). */
 export const SIMULATED_EXIT_CODE = "ferry.dev/simulated-exit-code";
+/** Annotation: a long-running pod becomes Ready only after this long ("3s"), or "never". */
+export const SIMULATED_READY_AFTER = "ferry.dev/simulated-ready-after";
 const DEFAULT_SIMULATED_MS = 100;
 
 /** The variables a Ferry process inherits from the machine; everything else comes from the pod. */
@@ -121,8 +123,26 @@ async function reconcilePod(rt: Runtime, key: string, gone: Map<string, string>)
   }
   const restartPolicy = field<string>(pod, "spec", "restartPolicy") ?? "Always";
   const startedAt = field<string>(pod, "status", "startTime") ?? base.now;
+  const elapse = (ms: number): void => {
+    // One timer per pod: every status write brings this pod back here.
+    if (node.timers.has(uid)) return;
+    node.timers.add(uid);
+    rt.queue.track(
+      rt.clock.sleep(ms, rt.queue.signal).then(
+        () => {
+          node.timers.delete(uid);
+          node.simulatedDone.add(uid);
+          rt.queue.add(key);
+        },
+        () => undefined,
+      ),
+    );
+  };
   if (restartPolicy === "Always") {
-    writeStatus(rt, pod, { ...base, phase: "Running", state: { running: { startedAt } } });
+    const readyAfter = pod.metadata.annotations?.[SIMULATED_READY_AFTER];
+    const ready = readyAfter === undefined || node.simulatedDone.has(uid);
+    if (!ready && readyAfter !== "never") elapse(durationMs(readyAfter));
+    writeStatus(rt, pod, { ...base, phase: "Running", notReady: !ready, state: { running: { startedAt } } });
     return;
   }
   if (node.simulatedDone.has(uid)) {
@@ -138,16 +158,7 @@ async function reconcilePod(rt: Runtime, key: string, gone: Map<string, string>)
     return;
   }
   writeStatus(rt, pod, { ...base, phase: "Running", state: { running: { startedAt } } });
-  const ms = durationMs(pod.metadata.annotations?.[SIMULATED_DURATION]);
-  rt.queue.track(
-    rt.clock.sleep(ms, rt.queue.signal).then(
-      () => {
-        node.simulatedDone.add(uid);
-        rt.queue.add(key);
-      },
-      () => undefined,
-    ),
-  );
+  elapse(durationMs(pod.metadata.annotations?.[SIMULATED_DURATION]));
 }
 
 /** The scheduler's words: a missing claim is named as such, an unbound one as unbound. */
@@ -331,6 +342,7 @@ async function stopPod(
     if (target.pod !== undefined) continue;
     node.exits.delete(uid);
     node.simulatedDone.delete(uid);
+    node.timers.delete(uid);
     node.restartAt.delete(uid);
     await rm(podDir(rt.ctx.dataDir, uid), { recursive: true, force: true });
   }

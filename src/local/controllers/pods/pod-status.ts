@@ -23,6 +23,8 @@ export interface PodView {
   readonly hostIP: string;
   readonly podIP?: string;
   readonly state: ContainerState;
+  /** Running but not (yet) Ready: a simulated readiness delay. */
+  readonly notReady?: boolean;
   /** Pending because it cannot be scheduled (e.g. an unbound PVC). */
   readonly unschedulable?: string;
   readonly reason?: string;
@@ -62,7 +64,7 @@ export function podStatus(pod: KubeObject, view: PodView): Record<string, unknow
     return { phase: "Pending", conditions, qosClass: "BestEffort" };
   }
   const started = view.phase !== "Pending";
-  const ready = view.phase === "Running" && view.state.running !== undefined;
+  const ready = view.phase === "Running" && view.state.running !== undefined && view.notReady !== true;
   const completed = view.phase === "Succeeded" || view.phase === "Failed";
   const notReadyReason = completed ? "PodCompleted" : "ContainersNotReady";
   set("PodReadyToStartContainers", true);
