@@ -608,6 +608,18 @@ describe("local clusters with @kubernetes/client-node", () => {
       namespace: "team",
       body: { metadata: { name: "after-restart" } },
     });
+    // History does not survive a restart: resuming a watch from before it is 410 Expired.
+    const expired: { type: string; code?: number }[] = [];
+    const stale = await new Watch(h.kubeConfig()).watch(
+      "/api/v1/namespaces/team/configmaps",
+      { resourceVersion: before.metadata?.resourceVersion },
+      (type, object: { code?: number }) =>
+        expired.push({ type, ...(object.code === undefined ? {} : { code: object.code }) }),
+      () => undefined,
+    );
+    await eventually(() => (expired.length > 0 ? true : undefined));
+    stale.abort();
+    expect(expired[0]).toEqual({ type: "ERROR", code: 410 });
     expect(Number(next.metadata?.resourceVersion)).toBeGreaterThan(Number(before.metadata?.resourceVersion));
 
     cluster.faults.failNext({ verb: "create", resource: "configmaps", code: 503, count: 2 });
