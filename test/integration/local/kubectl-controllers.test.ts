@@ -1,4 +1,5 @@
-import { mkdirSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { appendFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { CoreV1Api, makeInformer, type V1Pod } from "@kubernetes/client-node";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -87,6 +88,27 @@ spec:
     writeFileSync(file, "line 1\nline 2\nline 3\n");
     expect(await h.kubectl(["-n", "apps", "logs", pod])).toBe("line 1\nline 2\nline 3\n");
     expect(await h.kubectl(["-n", "apps", "logs", pod, "--tail=1"])).toBe("line 3\n");
+    // --follow streams what is appended until the client stops.
+    const follow = spawn("kubectl", [
+      "--kubeconfig",
+      h.clusters.kubeconfigPath,
+      "--context",
+      "east-1",
+      "-n",
+      "apps",
+      "logs",
+      "-f",
+      pod,
+    ]);
+    let streamed = "";
+    follow.stdout.on("data", (d: Buffer) => (streamed += d.toString()));
+    try {
+      await eventually(() => (streamed.includes("line 3") ? true : undefined));
+      appendFileSync(file, "line 4\n");
+      await eventually(() => (streamed.includes("line 4") ? true : undefined));
+    } finally {
+      follow.kill();
+    }
   });
 
   it("keeps a client-node informer (list, then watch) in step", async () => {

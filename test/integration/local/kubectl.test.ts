@@ -227,7 +227,7 @@ spec:
   - name: v1
     served: true
     storage: true
-    subresources: {status: {}}
+    subresources: {status: {}, scale: {specReplicasPath: .spec.replicas, statusReplicasPath: .status.replicas}}
     additionalPrinterColumns: [{name: Size, type: integer, jsonPath: .spec.size}]
     schema:
       openAPIV3Schema:
@@ -238,6 +238,7 @@ spec:
             required: [size]
             properties:
               size: {type: integer, minimum: 1}
+              replicas: {type: integer}
               color: {type: string, enum: [red, blue]}
 `;
     await h.kubectl(["apply", "-f", "-"], { input: crd });
@@ -262,6 +263,10 @@ spec:
         "jsonpath={.spec.size} {.metadata.generation}",
       ]),
     ).toBe("5 2");
+    expect(await h.kubectl(["-n", "shop", "scale", "wd", "w1", "--replicas=3"])).toContain(
+      "widget.example.com/w1 scaled",
+    );
+    expect(await h.kubectl(["-n", "shop", "get", "wd", "w1", "-o", "jsonpath={.spec.replicas}"])).toBe("3");
     await h.kubectl(["delete", "crd", "widgets.example.com"]);
     await eventually(async () =>
       (await h.kubectlResult(["get", "crd", "widgets.example.com"])).code !== 0 ? true : undefined,
