@@ -8,7 +8,7 @@ import type { KubeObject } from "../engine/kube-object.js";
 import { MANAGED_BY_LABEL, MANAGED_BY_VALUE } from "../engine/ferry-metadata.js";
 import { formatBytes } from "../engine/quantity.js";
 import { requestedBytes, requestedSize, storageClassOf } from "./cluster-objects.js";
-import { REPLICATION_LABEL } from "./names.js";
+import { REPLICATION_LABEL, replicationLabelValue } from "./names.js";
 import type { VolumePrecheck } from "./types.js";
 
 export interface ConfigurationInput {
@@ -79,7 +79,10 @@ export function reconcileConfiguration(input: ConfigurationInput): Configuration
         metadata: {
           name: target,
           namespace: input.namespace,
-          labels: { [MANAGED_BY_LABEL]: MANAGED_BY_VALUE, [REPLICATION_LABEL]: input.replication },
+          labels: {
+            [MANAGED_BY_LABEL]: MANAGED_BY_VALUE,
+            [REPLICATION_LABEL]: replicationLabelValue(input.replication),
+          },
         },
         spec: {
           accessModes: (claim["spec"] as { accessModes?: string[] } | undefined)?.accessModes ?? [

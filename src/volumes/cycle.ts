@@ -21,7 +21,14 @@ import {
 } from "./cluster-objects.js";
 import { MOVER_SECRET, type Direction, type ReplicateGroupInput } from "./context.js";
 import { DEFAULT_MOVER_IMAGE, backupArgs, moverJob, restoreArgs } from "./mover-job.js";
-import { CYCLE_LABEL, REPLICATION_LABEL, cycleId, cycleObjectName, targetGroupOf } from "./names.js";
+import {
+  CYCLE_LABEL,
+  REPLICATION_LABEL,
+  replicationLabelValue,
+  cycleId,
+  cycleObjectName,
+  targetGroupOf,
+} from "./names.js";
 import { runMoverJob } from "./run-job.js";
 import type { StatusBook } from "./status-book.js";
 import type { CycleState, CycleStatus, PvcCycleStatus } from "./types.js";
@@ -68,7 +75,7 @@ export async function runCycle(ctx: CycleContext): Promise<void> {
       })),
     };
   }
-  const labels = { [REPLICATION_LABEL]: name, [CYCLE_LABEL]: cycle.id };
+  const labels = { [REPLICATION_LABEL]: replicationLabelValue(name), [CYCLE_LABEL]: cycle.id };
   const save = (patch: Partial<CycleStatus>): void => {
     cycle = { ...cycle, ...patch };
     book.update({ cycle, phase: "Replicating" });

@@ -10,3 +10,5 @@ export { roleSwapOf } from "./role-swap.js";
 export { DEFAULT_MOVER_IMAGE, moverJob } from "./mover-job.js";
 export type * from "./types.js";
 export { createVolumeDataMover, type VolumeDataMoverOptions } from "./data-mover.js";
+export { deleteReplication } from "./delete.js";
+export { failoverPullRequest, type FailoverPullRequest } from "./failover-proposal.js";

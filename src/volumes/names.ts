@@ -30,3 +30,8 @@ export function trimName(name: string, max: number): string {
 /** Labels on everything the driver creates, so cleanup and retention can find it. */
 export const REPLICATION_LABEL = "ferry.dev/volume-replication";
 export const CYCLE_LABEL = "ferry.dev/replication-cycle";
+
+/** The value of {@link REPLICATION_LABEL} for a replication (label values hold 63 characters). */
+export function replicationLabelValue(replication: string): string {
+  return trimName(replication, 63);
+}

@@ -14,7 +14,7 @@ import { reach } from "./connect.js";
 import { MOVER_SECRET, type Direction, type ReplicateGroupInput } from "./context.js";
 import { cleanupCycle, runCycle } from "./cycle.js";
 import { DEFAULT_MOVER_IMAGE, moverJob, restoreArgs } from "./mover-job.js";
-import { CYCLE_LABEL, REPLICATION_LABEL, cycleObjectName } from "./names.js";
+import { CYCLE_LABEL, REPLICATION_LABEL, replicationLabelValue, cycleObjectName } from "./names.js";
 import { runMoverJob } from "./run-job.js";
 import type { StatusBook } from "./status-book.js";
 import type { VolumeReplicationStatus } from "./types.js";
@@ -138,7 +138,10 @@ export async function performRoleSwap(ctx: {
           args: restoreArgs(p.snapshotId),
           claim: p.targetPvc,
           readOnly: false,
-          labels: { [REPLICATION_LABEL]: input.replication.metadata.name, [CYCLE_LABEL]: id },
+          labels: {
+            [REPLICATION_LABEL]: replicationLabelValue(input.replication.metadata.name),
+            [CYCLE_LABEL]: id,
+          },
           ...(secret === undefined ? {} : { secretName: secret }),
           ...(opts.serviceAccountName === undefined ? {} : { serviceAccountName: opts.serviceAccountName }),
           ...(opts.moverEnv === undefined ? {} : { env: opts.moverEnv }),
