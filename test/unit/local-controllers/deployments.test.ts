@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { KubeObject } from "../../../src/local/api.js";
 import { nodeName } from "../../../src/local/seed.js";
+import { rolloutStep } from "../../../src/local/controllers/workloads/deployments.js";
 import { R } from "../../../src/local/controllers/runtime/gvr.js";
 import { startHarness, type Harness } from "../../helpers/controller-harness.js";
 
@@ -172,5 +173,79 @@ describe("deployment controller", () => {
       get()?.["status"] as { conditions: { type: string; status: string }[] }
     ).conditions.find((c) => c.type === "Available");
     expect(available?.status).toBe("False");
+  });
+
+  it("keeps minimum availability while new pods are not Ready (a stuck rollout)", async () => {
+    h.api.create(R.deployments, deployment(4, "app:1"));
+    await vi.waitFor(() => expect(rolledOut(get())).toBe(true));
+    const d = get() as KubeObject;
+    const template = (
+      d["spec"] as {
+        template: { metadata: Record<string, unknown>; spec: { containers: { image: string }[] } };
+      }
+    ).template;
+    template.spec.containers[0]!.image = "app:2";
+    template.metadata["annotations"] = { "ferry.dev/simulated-ready-after": "never" };
+    h.api.update(R.deployments, d);
+    await vi.waitFor(() => expect(pods().length).toBe(5));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const status = get()?.["status"] as {
+      availableReplicas: number;
+      updatedReplicas: number;
+      replicas: number;
+    };
+    expect(status.availableReplicas).toBeGreaterThanOrEqual(3);
+    expect(status.replicas).toBeLessThanOrEqual(5);
+    expect(rolledOut(get())).toBe(false);
+  });
+});
+
+describe("rolloutStep", () => {
+  const d = (replicas: number, strategy: Record<string, unknown> = {}): KubeObject => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "web" },
+    spec: { replicas, strategy },
+  });
+  const rs = (uid: string, revision: number, spec: number, available: number): KubeObject => ({
+    apiVersion: "apps/v1",
+    kind: "ReplicaSet",
+    metadata: { name: uid, uid, annotations: { "deployment.kubernetes.io/revision": String(revision) } },
+    spec: { replicas: spec },
+    status: { replicas: spec, availableReplicas: available },
+  });
+  it.each([
+    [
+      "a new rollout surges by one (25% of 4) and may drop one old pod",
+      d(4),
+      rs("new", 2, 0, 0),
+      [rs("old", 1, 4, 4)],
+      1,
+      3,
+    ],
+    ["old pods go once new ones are available", d(4), rs("new", 2, 1, 1), [rs("old", 1, 4, 4)], 1, 2],
+    ["an unavailable new pod holds the old ones", d(4), rs("new", 2, 1, 0), [rs("old", 1, 4, 4)], 1, 3],
+    ["the last step", d(4), rs("new", 2, 4, 4), [rs("old", 1, 0, 0)], 4, 0],
+    [
+      "Recreate waits for old pods to go",
+      d(3, { type: "Recreate" }),
+      rs("new", 2, 0, 0),
+      [rs("old", 1, 3, 3)],
+      0,
+      0,
+    ],
+    [
+      "Recreate then starts the new ones",
+      d(3, { type: "Recreate" }),
+      rs("new", 2, 0, 0),
+      [rs("old", 1, 0, 0)],
+      3,
+      0,
+    ],
+    ["scaling down needs no steps", d(2), rs("new", 1, 5, 5), [], 2, undefined],
+  ])("%s", (_, deployment, newRS, oldSets, newReplicas, oldReplicas) => {
+    const step = rolloutStep(deployment, newRS, oldSets);
+    expect(step.newReplicas).toBe(newReplicas);
+    expect(step.old.get("old")).toBe(oldReplicas);
   });
 });

@@ -136,15 +136,20 @@ function reconcileDeployment(rt: Runtime, key: string): void {
     .filter((rs) => isControlledBy(rs, deployment));
   const maxRevision = owned.reduce((n, rs) => Math.max(n, revisionOf(rs)), 0);
   let newRS = owned.find((rs) => rs.metadata.labels?.[HASH_LABEL] === hash);
+  const oldSets = owned.filter((rs) => rs !== newRS);
   if (newRS === undefined) {
-    newRS = createReplicaSet(rt, deployment, template, hash, maxRevision + 1);
+    // With old pods still running, the new ReplicaSet starts empty and the rollout steps it up.
+    const start = oldSets.some((rs) => replicasOf(rs, "spec") > 0) ? 0 : desired;
+    newRS = createReplicaSet(rt, deployment, template, hash, { revision: maxRevision + 1, replicas: start });
     if (newRS === undefined) return;
   } else if (revisionOf(newRS) < maxRevision) {
-    newRS = setReplicaSet(rt, newRS, desired, String(maxRevision + 1));
+    newRS = setReplicaSet(rt, newRS, replicasOf(newRS, "spec"), String(maxRevision + 1));
   }
-  newRS = setReplicaSet(rt, newRS, desired, undefined);
-  const others = owned.filter((rs) => rs.metadata.uid !== newRS.metadata.uid);
-  const scaledOld = others.map((rs) => setReplicaSet(rt, rs, 0, undefined));
+  const targets = rolloutStep(deployment, newRS, oldSets);
+  newRS = setReplicaSet(rt, newRS, targets.newReplicas, undefined);
+  const scaledOld = oldSets.map((rs) =>
+    setReplicaSet(rt, rs, targets.old.get(rs.metadata.uid ?? "") ?? 0, undefined),
+  );
   pruneHistory(rt, deployment, scaledOld);
   const revision = newRS.metadata.annotations?.[REVISION];
   if (revision !== undefined && deployment.metadata.annotations?.[REVISION] !== revision) {
@@ -161,13 +166,63 @@ function reconcileDeployment(rt: Runtime, key: string): void {
   );
 }
 
+/** maxSurge as a count ("25%" of 4 is 1, rounded up as Kubernetes does). */
+export function maxSurge(deployment: KubeObject, desired: number): number {
+  const value = field<number | string>(deployment, "spec", "strategy", "rollingUpdate", "maxSurge") ?? "25%";
+  if (typeof value === "number") return value;
+  const percent = /^(\d+)%$/.exec(value);
+  return percent ? Math.ceil((desired * Number(percent[1])) / 100) : Number(value) || 0;
+}
+
+/**
+ * Pure: the next replica counts of a rollout, as the Deployment controller steps it. Recreate
+ * empties the old ReplicaSets before the new one grows; RollingUpdate grows the new one within
+ * `desired + maxSurge` pods and shrinks old ones (unhealthy pods first) while at least
+ * `desired - maxUnavailable` pods stay available.
+ */
+export function rolloutStep(
+  deployment: KubeObject,
+  newRS: KubeObject,
+  oldSets: readonly KubeObject[],
+): { newReplicas: number; old: Map<string, number> } {
+  const desired = field<number>(deployment, "spec", "replicas") ?? 1;
+  const old = new Map(oldSets.map((rs) => [rs.metadata.uid ?? "", replicasOf(rs, "spec")]));
+  const oldPods = oldSets.reduce((n, rs) => n + replicasOf(rs, "status"), 0);
+  if (field<string>(deployment, "spec", "strategy", "type") === "Recreate") {
+    for (const uid of old.keys()) old.set(uid, 0);
+    return { newReplicas: oldPods > 0 ? 0 : desired, old };
+  }
+  const surge = maxSurge(deployment, desired);
+  const unavailable =
+    surge === 0 ? Math.max(1, maxUnavailable(deployment, desired)) : maxUnavailable(deployment, desired);
+  const oldSpec = [...old.values()].reduce((a, b) => a + b, 0);
+  const current = replicasOf(newRS, "spec");
+  const room = Math.max(0, desired + surge - oldSpec - current);
+  const newReplicas = current >= desired ? desired : Math.min(desired, current + room);
+  const available =
+    replicasOf(newRS, "status", "availableReplicas") +
+    oldSets.reduce((n, rs) => n + replicasOf(rs, "status", "availableReplicas"), 0);
+  let budget = Math.max(0, available - (desired - unavailable));
+  for (const rs of [...oldSets].sort((a, b) => revisionOf(a) - revisionOf(b))) {
+    const uid = rs.metadata.uid ?? "";
+    const replicas = old.get(uid) ?? 0;
+    if (replicas === 0) continue;
+    const unhealthy = Math.max(0, replicas - replicasOf(rs, "status", "availableReplicas"));
+    const cut = Math.min(replicas, unhealthy + budget);
+    budget -= Math.max(0, cut - unhealthy);
+    old.set(uid, replicas - cut);
+  }
+  return { newReplicas, old };
+}
+
 function createReplicaSet(
   rt: Runtime,
   deployment: KubeObject,
   template: PodTemplate,
   hash: string,
-  revision: number,
+  start: { revision: number; replicas: number },
 ): KubeObject | undefined {
+  const revision = start.revision;
   const name = `${deployment.metadata.name ?? ""}-${hash}`;
   const selector = clone(field<LabelSelector>(deployment, "spec", "selector") ?? {});
   selector.matchLabels = { ...(selector.matchLabels ?? {}), [HASH_LABEL]: hash };
@@ -189,14 +244,14 @@ function createReplicaSet(
         ownerReferences: [controllerRef(deployment)],
       },
       spec: {
-        replicas: desired,
+        replicas: start.replicas,
         selector,
         template: { ...template, metadata: { ...(template.metadata ?? {}), labels } },
       },
     });
     recordEvent(rt, deployment, {
       reason: "ScalingReplicaSet",
-      message: `Scaled up replica set ${name} to ${desired}`,
+      message: `Scaled up replica set ${name} to ${start.replicas}`,
     });
     return rs;
   } catch (err) {
