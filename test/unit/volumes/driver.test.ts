@@ -16,8 +16,9 @@ function testClock(start: string): Clock & { set(iso: string): void } {
   let now = new Date(start);
   return {
     now: () => now,
-    sleep: async (ms) => {
+    sleep: (ms) => {
       now = new Date(now.getTime() + ms);
+      return Promise.resolve();
     },
     set: (iso) => {
       now = new Date(iso);

@@ -26,20 +26,22 @@ export class FakeCluster implements ClusterClient {
     this.objects.set(this.key(ref), object);
   }
 
-  private check(): void {
+  /** Async like a request: a call yields to the event loop before it answers. */
+  private async check(): Promise<void> {
+    await Promise.resolve();
     if (!this.reachable) throw new FerryError("Remote", `connect ECONNREFUSED (${this.name})`);
   }
 
   async serverVersion(): Promise<ServerVersion> {
-    this.check();
+    await this.check();
     return { major: 1, minor: 31, gitVersion: "v1.31.0" };
   }
   async discover(): Promise<ResourceType[]> {
-    this.check();
+    await this.check();
     return [];
   }
   async list(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
-    this.check();
+    await this.check();
     const apiVersion = type.group === "" ? type.version : `${type.group}/${type.version}`;
     const selector = (options.labelSelector ?? "").split(",").filter((s) => s !== "");
     return [...this.objects.values()].filter(
@@ -54,26 +56,26 @@ export class FakeCluster implements ClusterClient {
     );
   }
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
-    this.check();
+    await this.check();
     return this.objects.get(this.key(ref));
   }
   async create(object: KubeObject): Promise<KubeObject> {
-    this.check();
+    await this.check();
     this.calls.push(`create ${object.kind}/${object.metadata.name}`);
     this.put(object);
     return object;
   }
   async replace(object: KubeObject): Promise<KubeObject> {
-    this.check();
+    await this.check();
     this.calls.push(`replace ${object.kind}/${object.metadata.name}`);
     this.put(object);
     return object;
   }
   async apply(object: KubeObject): Promise<KubeObject> {
-    return this.replace(object);
+    return await this.replace(object);
   }
   async mergePatch(ref: ObjectRef, patch: Record<string, unknown>): Promise<KubeObject> {
-    this.check();
+    await this.check();
     if (this.refuseGrowth.has(ref.name))
       throw new FerryError(
         "Invalid",
@@ -94,12 +96,12 @@ export class FakeCluster implements ClusterClient {
     return next;
   }
   async delete(ref: ObjectRef): Promise<void> {
-    this.check();
+    await this.check();
     this.calls.push(`delete ${ref.kind}/${ref.name}`);
     this.objects.delete(this.key(ref));
   }
   async podLog(): Promise<string> {
-    this.check();
+    await this.check();
     return "";
   }
 }
