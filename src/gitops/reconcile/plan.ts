@@ -6,7 +6,7 @@
  */
 import { compilePolicy } from "../../schedule/compile.js";
 import { dueRuns } from "../../schedule/due.js";
-import type { PolicyType } from "../../manifests/types.js";
+import type { PolicyType, Problem } from "../../manifests/types.js";
 import type { ScheduleHistory } from "../../engine/status/schedule-history.js";
 import { statusReportPath } from "../git/status-layout.js";
 import { compareInventory, sameDrift } from "./drift.js";
@@ -41,7 +41,7 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
     const same =
       previous?.kind === "Validation" &&
       previous.commit === commit &&
-      JSON.stringify(previous.problems) === JSON.stringify(problems);
+      sameProblems(previous.problems, problems);
     return {
       commit,
       actions: same ? [] : [{ type: "report-invalid", path: VALIDATION_REPORT_PATH, commit, problems }],
@@ -109,6 +109,13 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
     });
   }
   return { commit, actions };
+}
+
+/** Problems compare by their fields, not by the key order a YAML round trip may change. */
+function sameProblems(a: readonly Problem[], b: readonly Problem[]): boolean {
+  const key = (p: Problem): string =>
+    JSON.stringify([p.file, p.line, p.column, p.path, p.code, p.severity, p.message]);
+  return a.length === b.length && a.every((p, i) => key(p) === key(b[i] as Problem));
 }
 
 function migrationRecord(report: Report | undefined): MigrationReport | undefined {
