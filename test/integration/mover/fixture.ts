@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from "node:crypto";
 import {
   chmod,
+  chown,
+  lchown,
   link,
   lstat,
   mkdir,
@@ -30,6 +32,11 @@ export async function makeTree(root: string): Promise<void> {
   await writeFile(join(root, "data", "run.sh"), "#!/bin/sh\necho hi\n");
   await chmod(join(root, "data", "run.sh"), 0o755);
   await chmod(join(root, "data", "deep", "er"), 0o700);
+  // Owners are restored when running as root (as the mover Job does); only root can chown.
+  if (process.getuid?.() === 0) {
+    await chown(join(root, "data", "run.sh"), 1234, 5678);
+    await lchown(join(root, "data"), 4321, 8765);
+  }
   // A 16 MiB sparse file with 1 MiB of data at 5 MiB and 4 KiB at the very end.
   const sparse = join(root, "sparse.img");
   await writeFile(sparse, "");
