@@ -19,7 +19,7 @@ import { DEFAULT_STATUS_BRANCH } from "../gitops/git/status-writer.js";
 import { parseReport, type MigrationReport } from "../gitops/reconcile/report.js";
 import { reportPath } from "../gitops/reconcile/plan.js";
 import { DEFAULT_CLUSTERS, startLocalClusters } from "../local/clusters.js";
-import { createFleetRepo } from "./fleet-repo.js";
+import { createFleetRepo, projectRoot } from "./fleet-repo.js";
 import { installSampleApp } from "./sample-app.js";
 
 export const DEMO_MIGRATION = "shop-to-west";
@@ -216,16 +216,17 @@ function printWhereToLook(o: {
 }): void {
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   const { print } = o;
+  const ferry = `node ${rel(join(projectRoot(), "bin", "ferry.js"))}`;
   print("");
   print("Where to look:");
   print(`  git -C ${rel(o.repo)} log --stat ${DEFAULT_STATUS_BRANCH}        # ${o.commits} status commit(s)`);
   print(`  git -C ${rel(o.repo)} show ${DEFAULT_STATUS_BRANCH}:${o.path}`);
-  print(`  ferry local up --dir ${rel(o.clustersDir)}        # bring the clusters back, then:`);
+  print(`  ${ferry} local up --dir ${rel(o.clustersDir)}        # bring the clusters back, then:`);
   print(
     `  kubectl --kubeconfig ${rel(o.kubeconfig)} --context west-1 get all,cm,secret,pvc -n ${DEMO_NAMESPACE}`,
   );
   print(
     `  kubectl --kubeconfig ${rel(o.kubeconfig)} --context west-1 get deploy shop-web -n ${DEMO_NAMESPACE} -o yaml   # provenance labels, desired hash`,
   );
-  print(`  ferry local down --dir ${rel(o.clustersDir)}`);
+  print(`  ${ferry} local down --dir ${rel(o.clustersDir)}`);
 }

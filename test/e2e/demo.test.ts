@@ -37,7 +37,7 @@ describe("the demo", () => {
     expect(out).toContain("NOT moved: volume data");
     expect(out).toContain("log --stat ferry/status");
     expect(out).toContain("--context west-1 get all,cm,secret,pvc -n shop");
-    expect(out).toContain("ferry local up --dir");
+    expect(out).toMatch(/node \S*bin\/ferry.js local up --dir /);
     expect(out).toContain("Local clusters stopped");
     // The status branch is a real Git branch the printed commands can read.
     expect(runGit(result.repo, ["show", "ferry/status:status/migration/shop-to-west.yaml"])).toContain(
