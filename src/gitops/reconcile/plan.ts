@@ -38,10 +38,9 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
   if (!input.load.valid) {
     const problems = input.load.problems.filter((p) => p.severity === "error");
     const previous = records.get(VALIDATION_REPORT_PATH);
-    const same =
-      previous?.kind === "Validation" &&
-      previous.commit === commit &&
-      sameProblems(previous.problems, problems);
+    // The same problems at a later commit are not news: the report keeps the first commit
+    // that had them (and a status folder on the desired-state branch does not loop).
+    const same = previous?.kind === "Validation" && sameProblems(previous.problems, problems);
     return {
       commit,
       actions: same ? [] : [{ type: "report-invalid", path: VALIDATION_REPORT_PATH, commit, problems }],

@@ -61,6 +61,18 @@ describe("ferry reconcile --once", () => {
     expect(runGit(dir, ["rev-list", "--count", "ferry/status"])).toBe("1");
   }, 60_000);
 
+  it("writes the reports into status/ on the desired-state branch itself with --status-branch main", async () => {
+    const before = runGit(dir, ["rev-parse", "main"]);
+    const result = await ferry(["reconcile", "--once", "--repo", ".", "--status-branch", "main"], dir);
+    expect(result.code, result.stderr).toBe(1);
+    expect(runGit(dir, ["rev-parse", "main~1"])).toBe(before);
+    expect(runGit(dir, ["show", "main:status/_validation.yaml"])).toContain("mars-1");
+    // The status commit is a new tip; reconciling it finds its own report and commits nothing.
+    const again = await ferry(["reconcile", "--once", "--repo", ".", "--status-branch", "main"], dir);
+    expect(again.stdout).toContain("status: nothing to commit");
+    expect(runGit(dir, ["rev-parse", "main~1"])).toBe(before);
+  }, 60_000);
+
   it.each([
     [["reconcile", "--once"], /required option '--repo/],
     [
