@@ -16,7 +16,8 @@ interface Run {
 }
 
 /** `ferry migrate` and `ferry status` as a user runs them, against local clusters. */
-describe("ferry migrate and ferry status", () => {
+// Each call starts the CLI from its TypeScript sources (tsx): seconds per call on a busy machine.
+describe("ferry migrate and ferry status", { timeout: 180_000 }, () => {
   let dir: string;
   let local: LocalClusters;
   const ferry = (args: readonly string[]): Promise<Run> =>
@@ -24,7 +25,7 @@ describe("ferry migrate and ferry status", () => {
       execFile(
         process.execPath,
         [BIN, ...args],
-        { cwd: dir, env: { ...process.env, FERRY_FROM_SOURCE: "1" }, timeout: 60_000 },
+        { cwd: dir, env: { ...process.env, FERRY_FROM_SOURCE: "1" }, timeout: 150_000 },
         (error, stdout, stderr) =>
           done({
             code: error === null ? 0 : typeof error.code === "number" ? error.code : 1,
