@@ -90,4 +90,24 @@ spec:
     ).toBe("standard 1Gi");
     await h.kubectl(["wait", "--for=condition=Complete", "job/hello", "--timeout=30s"]);
   });
+
+  it("reports a stalled rollout to kubectl rollout status once its progress deadline passes", async () => {
+    await h.kubectl(["apply", "-f", "-"], {
+      input: `
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: stuck, namespace: default}
+spec:
+  replicas: 1
+  progressDeadlineSeconds: 2
+  selector: {matchLabels: {app: stuck}}
+  template:
+    metadata: {labels: {app: stuck}, annotations: {ferry.dev/simulated-ready-after: never}}
+    spec: {containers: [{name: c, image: "app:1"}]}
+`,
+    });
+    const result = await h.kubectlResult(["rollout", "status", "deployment/stuck", "--timeout=30s"]);
+    expect(result.code).not.toBe(0);
+    expect(result.stderr).toContain('deployment "stuck" exceeded its progress deadline');
+  });
 });

@@ -200,6 +200,40 @@ describe("deployment controller", () => {
   });
 });
 
+describe("progress deadline", () => {
+  it("reports ProgressDeadlineExceeded when a rollout stops progressing", async () => {
+    const h = await startHarness();
+    try {
+      h.api.create(R.deployments, deployment(2, "app:1"));
+      await vi.waitFor(() => expect(rolledOut(h.api.get(R.deployments, "shop", "web"))).toBe(true));
+      const d = h.api.get(R.deployments, "shop", "web") as KubeObject;
+      const spec = d["spec"] as {
+        progressDeadlineSeconds?: number;
+        template: { metadata: Record<string, unknown> };
+      };
+      spec.progressDeadlineSeconds = 30;
+      spec.template.metadata["annotations"] = { "ferry.dev/simulated-ready-after": "never" };
+      h.api.update(R.deployments, d);
+      await vi.waitFor(() => {
+        const conditions = (
+          h.api.get(R.deployments, "shop", "web")?.["status"] as {
+            conditions: { type: string; status: string; reason: string }[];
+          }
+        ).conditions;
+        expect(conditions).toContainEqual(
+          expect.objectContaining({
+            type: "Progressing",
+            status: "False",
+            reason: "ProgressDeadlineExceeded",
+          }),
+        );
+      });
+    } finally {
+      await h.close();
+    }
+  });
+});
+
 describe("rolloutStep", () => {
   const d = (replicas: number, strategy: Record<string, unknown> = {}): KubeObject => ({
     apiVersion: "apps/v1",

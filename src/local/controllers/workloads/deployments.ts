@@ -54,47 +54,74 @@ export function deploymentStatus(
   const available = sum("availableReplicas");
   const previous = (deployment["status"] ?? {}) as Record<string, unknown>;
   let conditions = (previous["conditions"] ?? []) as Condition[];
+  const prior = (type: string): Condition | undefined => conditions.find((c) => c.type === type);
+  /** lastUpdateTime moves only when the condition says something new. */
+  const updatedAt = (type: string, status: string, reason: string): string => {
+    const p = prior(type);
+    return p?.status === status && p.reason === reason ? (p.lastUpdateTime ?? now) : now;
+  };
   const minimum = available >= desired - maxUnavailable(deployment, desired);
+  const availableReason = minimum ? "MinimumReplicasAvailable" : "MinimumReplicasUnavailable";
   conditions = setCondition(
     conditions,
-    minimum
-      ? {
-          type: "Available",
-          status: "True",
-          reason: "MinimumReplicasAvailable",
-          message: "Deployment has minimum availability.",
-          lastUpdateTime: now,
-        }
-      : {
-          type: "Available",
-          status: "False",
-          reason: "MinimumReplicasUnavailable",
-          message: "Deployment does not have minimum availability.",
-          lastUpdateTime: now,
-        },
+    {
+      type: "Available",
+      status: minimum ? "True" : "False",
+      reason: availableReason,
+      message: minimum
+        ? "Deployment has minimum availability."
+        : "Deployment does not have minimum availability.",
+      lastUpdateTime: updatedAt("Available", minimum ? "True" : "False", availableReason),
+    },
     now,
   );
   const complete = updated === desired && replicas === desired && available === desired;
   const rsName = newRS.metadata.name ?? "";
-  conditions = setCondition(
-    conditions,
-    complete
-      ? {
-          type: "Progressing",
-          status: "True",
-          reason: "NewReplicaSetAvailable",
-          message: `ReplicaSet "${rsName}" has successfully progressed.`,
-          lastUpdateTime: now,
-        }
-      : {
-          type: "Progressing",
-          status: "True",
-          reason: "ReplicaSetUpdated",
-          message: `ReplicaSet "${rsName}" is progressing.`,
-          lastUpdateTime: now,
-        },
-    now,
-  );
+  const progressing = prior("Progressing");
+  if (complete) {
+    conditions = setCondition(
+      conditions,
+      {
+        type: "Progressing",
+        status: "True",
+        reason: "NewReplicaSetAvailable",
+        message: `ReplicaSet "${rsName}" has successfully progressed.`,
+        lastUpdateTime: updatedAt("Progressing", "True", "NewReplicaSetAvailable"),
+      },
+      now,
+    );
+  } else {
+    // Progress is a new generation or more updated or available pods; without it for
+    // progressDeadlineSeconds the rollout has timed out, as `kubectl rollout status` reports.
+    const progressed =
+      progressing === undefined ||
+      (progressing.reason !== "ReplicaSetUpdated" && progressing.reason !== "ProgressDeadlineExceeded") ||
+      previous["updatedReplicas"] !== updated ||
+      previous["availableReplicas"] !== available ||
+      previous["observedGeneration"] !== (deployment.metadata.generation ?? 1);
+    const since = progressed ? now : (progressing.lastUpdateTime ?? now);
+    const deadline = progressDeadlineMs(deployment);
+    const timedOut = Date.parse(now) - Date.parse(since) >= deadline;
+    conditions = setCondition(
+      conditions,
+      timedOut
+        ? {
+            type: "Progressing",
+            status: "False",
+            reason: "ProgressDeadlineExceeded",
+            message: `ReplicaSet "${rsName}" has timed out progressing.`,
+            lastUpdateTime: since,
+          }
+        : {
+            type: "Progressing",
+            status: "True",
+            reason: "ReplicaSetUpdated",
+            message: `ReplicaSet "${rsName}" is progressing.`,
+            lastUpdateTime: since,
+          },
+      now,
+    );
+  }
   const status: Record<string, unknown> = {
     observedGeneration: deployment.metadata.generation ?? 1,
     replicas,
@@ -114,16 +141,33 @@ export function deploymentStatus(
  * current template is scaled to `spec.replicas`, older ones to zero, and revisions advance
  * as `kubectl rollout history` expects (a rollback re-uses the old ReplicaSet).
  */
-export const deployments = defineController("deployment", (rt) => ({
-  watches: [{ gvr: R.deployments }, { gvr: R.replicaSets, keys: ownerKeys("Deployment") }],
-  initialKeys: () => rt.ctx.api.list(R.deployments).map(keyOf),
-  reconcile: (key) => {
-    reconcileDeployment(rt, key);
-    return Promise.resolve();
-  },
-}));
+export const deployments = defineController("deployment", (rt) => {
+  // One pending progress-deadline check per Deployment.
+  const deadlines = new Set<string>();
+  const onDeadline = (key: string, ms: number): void => {
+    if (deadlines.has(key)) return;
+    deadlines.add(key);
+    rt.queue.track(
+      rt.clock.sleep(ms, rt.queue.signal).then(
+        () => {
+          deadlines.delete(key);
+          rt.queue.add(key);
+        },
+        () => undefined,
+      ),
+    );
+  };
+  return {
+    watches: [{ gvr: R.deployments }, { gvr: R.replicaSets, keys: ownerKeys("Deployment") }],
+    initialKeys: () => rt.ctx.api.list(R.deployments).map(keyOf),
+    reconcile: (key) => {
+      reconcileDeployment(rt, key, onDeadline);
+      return Promise.resolve();
+    },
+  };
+});
 
-function reconcileDeployment(rt: Runtime, key: string): void {
+function reconcileDeployment(rt: Runtime, key: string, onDeadline: (key: string, ms: number) => void): void {
   const { api } = rt.ctx;
   const { namespace, name } = splitKey(key);
   const deployment = api.get(R.deployments, namespace, name);
@@ -158,13 +202,18 @@ function reconcileDeployment(rt: Runtime, key: string): void {
     api.update(R.deployments, annotated);
     return;
   }
-  writeStatusIfChanged(
-    api,
-    R.deployments,
-    deployment,
-    deploymentStatus(deployment, newRS, [newRS, ...scaledOld], rt.now()),
-  );
+  const status = deploymentStatus(deployment, newRS, [newRS, ...scaledOld], rt.now());
+  writeStatusIfChanged(api, R.deployments, deployment, status);
+  const progressing = (status["conditions"] as Condition[]).find((c) => c.type === "Progressing");
+  if (progressing?.reason === "ReplicaSetUpdated") {
+    const due = Date.parse(progressing.lastUpdateTime ?? rt.now()) + progressDeadlineMs(deployment);
+    onDeadline(key, Math.max(0, due - rt.clock.now().getTime()));
+  }
 }
+
+/** progressDeadlineSeconds (default 600) in milliseconds. */
+export const progressDeadlineMs = (deployment: KubeObject): number =>
+  (field<number>(deployment, "spec", "progressDeadlineSeconds") ?? 600) * 1000;
 
 /** maxSurge as a count ("25%" of 4 is 1, rounded up as Kubernetes does). */
 export function maxSurge(deployment: KubeObject, desired: number): number {
