@@ -1,6 +1,7 @@
 import type { GroupVersionResource, KubeObject, ListOptions, LocalApi, WatchEvent } from "./api.js";
 import { storageKey } from "./resources/types.js";
-import type { ClusterStore, PatchType } from "./store/cluster-store.js";
+import type { ClusterStore } from "./store/cluster-store.js";
+import type { PatchType } from "./store/store-types.js";
 
 /** LocalApi plus the patch verb, for controllers and tests that want it. */
 export interface LocalApiWithPatch extends LocalApi {

@@ -6,12 +6,8 @@ import type { Faults } from "../faults.js";
 import { faultStatus, type FailureRule } from "../faults.js";
 import { localPaths } from "../paths.js";
 import { apiVersionOf, type ResourceDef } from "../resources/types.js";
-import {
-  ClusterStore,
-  type DeleteOptions,
-  type PatchType,
-  type WriteOptions,
-} from "../store/cluster-store.js";
+import { ClusterStore } from "../store/cluster-store.js";
+import type { DeleteOptions, PatchType, WriteOptions } from "../store/store-types.js";
 import { coreVersions, groupList, groupOf, resourceList } from "./discovery.js";
 import { serveLog } from "./logs.js";
 import { openApiV2Protobuf } from "./openapi-v2.js";

@@ -4,7 +4,8 @@ import type { KubeObject } from "../api.js";
 import { ApiError, badRequest, conflict } from "../errors.js";
 import { pathValue } from "../resources/columns.js";
 import type { ResourceDef } from "../resources/types.js";
-import type { ClusterStore, PatchType, WriteOptions } from "../store/cluster-store.js";
+import type { ClusterStore } from "../store/cluster-store.js";
+import type { PatchType, WriteOptions } from "../store/store-types.js";
 import { mergePatch } from "../patch/merge-patch.js";
 import { selectorString } from "../store/selectors.js";
 

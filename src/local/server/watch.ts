@@ -2,7 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { KubeObject, WatchEventType } from "../api.js";
 import { ApiError } from "../errors.js";
 import { storageKey, type ResourceDef } from "../resources/types.js";
-import type { ClusterStore, StoreEvent } from "../store/cluster-store.js";
+import type { ClusterStore } from "../store/cluster-store.js";
+import type { StoreEvent } from "../store/store-types.js";
 import { fieldMatcher, labelMatcher } from "../store/selectors.js";
 import { toTable } from "./table.js";
 
