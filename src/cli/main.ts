@@ -12,6 +12,7 @@ import { registerVersion } from "./commands/version.js";
 import { registerRun } from "./commands/run.js";
 import { registerReconcile } from "./commands/reconcile.js";
 import { registerDemo } from "./commands/demo.js";
+import { registerReplicate } from "./commands/replicate.js";
 
 /**
  * The CLI's composition root: builds the adapters each command needs and runs it.
@@ -55,4 +56,5 @@ const commands: RegisterCommand[] = [
   registerRun,
   registerReconcile,
   registerDemo,
+  registerReplicate,
 ];

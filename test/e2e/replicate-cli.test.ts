@@ -1,0 +1,123 @@
+/**
+ * `ferry replicate -f FILE` against local clusters: the real CLI runs a cycle (real mover
+ * Jobs), keeps its status in a file, and the next run, with nothing due, does nothing.
+ */
+import { execFile } from "node:child_process";
+import { mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { localPaths } from "../../src/local/paths.js";
+import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
+
+const CLUSTERS = `apiVersion: ferry.dev/v1alpha1
+kind: Fleet
+metadata: {name: prod}
+spec: {clusters: [east-1, west-1]}
+---
+apiVersion: ferry.dev/v1alpha1
+kind: Cluster
+metadata: {name: east-1}
+spec: {fleet: prod, connection: {local: {name: east-1}}}
+---
+apiVersion: ferry.dev/v1alpha1
+kind: Cluster
+metadata: {name: west-1}
+spec: {fleet: prod, connection: {local: {name: west-1}}}
+---
+apiVersion: ferry.dev/v1alpha1
+kind: ReplicationRepository
+metadata: {name: default}
+spec: {filesystem: {path: REPO}}
+`;
+const VOLUMES = `apiVersion: ferry.dev/v1alpha1
+kind: VolumeGroup
+metadata: {name: pg, namespace: shop}
+spec: {pvcs: [data-pg-0]}
+---
+apiVersion: ferry.dev/v1alpha1
+kind: VolumeReplication
+metadata: {name: pg-dr, namespace: shop}
+spec:
+  source: {cluster: east-1, volumeGroup: pg}
+  target: {cluster: west-1, volumeGroup: pg}
+  pvcMap: {data-pg-0: data-pg-0}
+  schedule: "0 0 1 1 *"
+`;
+
+describe("ferry replicate", () => {
+  let env: MigrationEnv;
+  const ferry = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
+    new Promise((resolve) => {
+      execFile(
+        process.execPath,
+        ["bin/ferry.js", ...args],
+        { env: { ...process.env, FERRY_FROM_SOURCE: "1" }, timeout: 120_000 },
+        (error, stdout, stderr) =>
+          resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
+      );
+    });
+  const dataDir = async (cluster: string): Promise<string> => {
+    const [pvc] = await env.getJson(cluster, ["pvc/data-pg-0", "-n", "shop"]);
+    const volume = (pvc?.["spec"] as { volumeName?: string } | undefined)?.volumeName;
+    const local = env.local.clusters.get(cluster);
+    if (volume === undefined || local === undefined) throw new Error("not bound");
+    return localPaths.volume(local.dataDir, volume);
+  };
+
+  beforeAll(async () => {
+    env = await startMigrationEnv(["east-1", "west-1"]);
+    for (const c of ["east-1", "west-1"]) await env.kubectl(c, ["create", "namespace", "shop"]);
+    await env.kubectl(
+      "east-1",
+      ["apply", "-f", "-"],
+      "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data-pg-0, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n",
+    );
+    await env.kubectl("east-1", [
+      "wait",
+      "-n",
+      "shop",
+      "--for=jsonpath={.status.phase}=Bound",
+      "pvc/data-pg-0",
+    ]);
+    await writeFile(join(await dataDir("east-1"), "orders.csv"), "id,total\n1,42\n");
+    await mkdir(join(env.dir, "desired", "clusters"), { recursive: true });
+    await mkdir(join(env.dir, "desired", "environments", "prod"), { recursive: true });
+    await writeFile(
+      join(env.dir, "desired", "clusters", "prod.yaml"),
+      CLUSTERS.replace("REPO", join(env.dir, "repo")),
+    );
+    await writeFile(join(env.dir, "desired", "environments", "prod", "pg.yaml"), VOLUMES);
+  }, 60_000);
+  afterAll(async () => {
+    await env?.close();
+  });
+
+  it("runs a forced cycle, keeps the status, and does nothing when no cycle is due", async () => {
+    const common = [
+      "replicate",
+      "-f",
+      join(env.dir, "desired", "environments", "prod", "pg.yaml"),
+      "--repo-dir",
+      join(env.dir, "desired"),
+      "--local-dir",
+      join(env.dir, "local"),
+      "--status-dir",
+      join(env.dir, "status"),
+    ];
+    const first = await ferry([...common, "--force"]);
+    expect(first.stderr).toContain("Transfer");
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stdout).toMatch(
+      /^volumereplication shop\/pg-dr: Idle \(east-1 → west-1\)\n {2}last cycle pg-dr-\d{14}: Succeeded/,
+    );
+    expect(await readFile(join(await dataDir("west-1"), "orders.csv"), "utf8")).toBe("id,total\n1,42\n");
+    const statusFile = await readFile(join(env.dir, "status", "volumes", "shop.pg-dr.yaml"), "utf8");
+    expect(statusFile).toContain("kind: VolumeReplication");
+    expect(statusFile).toContain("lastConsistent:");
+
+    const second = await ferry(common);
+    expect(second.code, second.stderr).toBe(0);
+    expect(second.stderr).not.toContain("Transfer");
+    expect(second.stdout).toContain("Idle");
+  }, 120_000);
+});
