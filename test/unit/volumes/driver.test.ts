@@ -234,6 +234,76 @@ describe("replicateGroup without running a cycle", () => {
   });
 });
 
+describe("failover while the old source is down", () => {
+  const deployment = (replicas: number, annotations: Record<string, string> = {}) => ({
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name: "pg", namespace: "shop", annotations },
+    spec: { replicas },
+  });
+  it("brings the new source live, records the swap, and stops the old source's workloads once it answers", async () => {
+    const { east, west, clusters } = setup();
+    west.put(boundClaim("data", "2Gi"));
+    west.put(boundClaim("wal", "1Gi"));
+    west.put(deployment(0, { "ferry.dev/replicas": "3" }));
+    east.put(deployment(3));
+    east.reachable = false;
+    const clock = testClock("2026-11-21T07:00:00Z");
+    const swapped = replication({
+      source: { cluster: "west-1", volumeGroup: "pg" },
+      target: { cluster: "east-1", volumeGroup: "pg" },
+    });
+    const before: VolumeReplicationStatus = {
+      phase: "Failed",
+      role: { source: "east-1", target: "west-1" },
+      conditions: [],
+      sourceUnreachableSince: "2026-11-21T06:30:00Z",
+      lastConsistent: {
+        cycle: "c",
+        time: "2026-11-21T06:25:00Z",
+        sourceCluster: "east-1",
+        targetCluster: "west-1",
+        targetSnapshotGroup: "c-t",
+        pvcs: [],
+      },
+    };
+    let s = await run(clusters, clock, { replication: swapped, status: before });
+    expect(s.role).toEqual({ source: "west-1", target: "east-1" });
+    expect(s.pendingStop).toBe("east-1");
+    expect(s.conditions.find((c) => c.type === "FinalSync")?.reason).toBe("SourceUnreachable");
+    expect(s.conditions.find((c) => c.type === "RoleSwapped")?.status).toBe("True");
+    // The new direction's first cycle cannot reach its target (east-1) yet.
+    expect(s.conditions.find((c) => c.type === "Connected")?.reason).toBe("TargetUnreachable");
+    const live = [...west.objects.values()].find((o) => o.kind === "Deployment");
+    expect(live?.["spec"]).toEqual({ replicas: 3 });
+    expect(live?.metadata.annotations).toBeUndefined();
+
+    east.reachable = true;
+    clock.set("2026-11-21T07:01:00Z");
+    s = await run(clusters, clock, { replication: swapped, status: s, driver: { remediation: "manual" } });
+    expect(s.pendingStop).toBeUndefined();
+    const stopped = [...east.objects.values()].find((o) => o.kind === "Deployment");
+    expect(stopped?.["spec"]).toEqual({ replicas: 0 });
+    expect(stopped?.metadata.annotations).toEqual({ "ferry.dev/replicas": "3" });
+  });
+});
+
+describe("a source claim grown outside Ferry", () => {
+  it("under auto grows the target live and says so", async () => {
+    const { west, clusters } = setup();
+    west.put(boundClaim("data", "1Gi"));
+    west.put(boundClaim("wal", "1Gi"));
+    const s = await run(clusters, testClock("2026-11-21T06:00:00Z"), { driver: { force: true } });
+    expect(s.prechecks?.find((p) => p.verdict === "actionable")?.remediation?.state).toBe("applied");
+    expect(s.conditions.find((c) => c.type === "Resized")).toMatchObject({
+      status: "True",
+      reason: "TargetGrown",
+    });
+    expect(s.conditions.find((c) => c.type === "Configured")?.status).toBe("True");
+    expect(west.calls).toContain("patch PersistentVolumeClaim/data");
+  });
+});
+
 describe("resizeGroup", () => {
   it("grows both sides and clears the pending resize", async () => {
     const { west, east, clusters } = setup();
