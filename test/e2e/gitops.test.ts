@@ -299,6 +299,52 @@ describe("the GitOps loop over HTTP with GitHub", () => {
     expect(() => show("ferry/status:status/migration/shop-copy.yaml")).toThrow();
   }, 60_000);
 
+  it("proposes a schedule's remediation from its run and withdraws it once a later run completes", async () => {
+    const schedule = [
+      "apiVersion: ferry.dev/v1alpha1",
+      "kind: MigrationSchedule",
+      "metadata:",
+      "  name: shop-sched",
+      "spec:",
+      "  schedulePolicyName: testpolicy",
+      "  template:",
+      "    spec:",
+      migration("x", { target: "west-2", namespace: "shop-sched", mapping: false })
+        .split("\n")
+        .slice(5)
+        .map((line) => (line === "" ? line : `    ${line}`))
+        .join("\n"),
+    ].join("\n");
+    const first = await pushAndPoll({ "environments/prod/shop-sched.yaml": schedule });
+    const branch = "ferry/remediate/migrationschedule-shop-sched";
+    expect(first.outcomes).toEqual([
+      expect.objectContaining({ path: "status/migrationschedule/shop-sched.yaml", phase: "PrecheckFailed" }),
+    ]);
+    expect(github.pulls.find((p) => p.head.ref === branch)?.state).toBe("open");
+    expect(show(`${branch}:environments/prod/shop-sched.yaml`)).toMatch(
+      /template:\n\s+spec:[\s\S]*storageClassMapping:\s*\n\s*fast-ssd: standard/,
+    );
+
+    // Merge the fix; the spec change is recorded, the next run falls due a minute after the first.
+    await clock.sleepers(1);
+    const merged = server.git("fleet", ["rev-parse", branch]);
+    server.git("fleet", ["update-ref", "refs/heads/main", merged]);
+    const recorded = reconciled((s) => s.commit === merged);
+    clock.advance(INTERVAL);
+    expect((await recorded).outcomes.map((o) => [o.action, o.phase])).toEqual([["run-schedule", undefined]]);
+    await clock.sleepers(1);
+    const ran = reconciled((s) => s.outcomes.some((o) => o.phase !== undefined));
+    clock.advance(INTERVAL);
+    expect((await ran).outcomes).toEqual([
+      expect.objectContaining({ path: "status/migrationschedule/shop-sched.yaml", phase: "Completed" }),
+    ]);
+    expect(github.pulls.find((p) => p.head.ref === branch)?.state).toBe("closed");
+    expect(show("ferry/status:status/migrationschedule/shop-sched.yaml")).not.toContain("remediation:");
+    const metrics = await (await fetch(`http://127.0.0.1:${controller.ports.metrics}/metrics`)).text();
+    expect(metrics).toMatch(/ferry_objects_moved_total [1-9]/);
+    expect(metrics).toMatch(/ferry_migrations\{phase="Completed"\} [1-9]/);
+  }, 60_000);
+
   it("never writes a credential into Git, logs or pull requests", () => {
     const everything = [
       server.git("fleet", ["log", "--all", "-p", "--format=%H %an %ae %s%n%b"]),

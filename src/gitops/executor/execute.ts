@@ -12,9 +12,8 @@ import type { Logger } from "../../core/logger.js";
 import { runMigration, type MigrationRunResult } from "../../engine/run/run-migration.js";
 import { runDueSchedules, scheduleKey } from "../../engine/run/run-schedules.js";
 import type { VolumeDataMover } from "../../engine/run/volume-mover.js";
-import type { LoadedObject, Migration, TreeSource } from "../../manifests/types.js";
+import type { TreeSource } from "../../manifests/types.js";
 import type { Repository } from "../../repository/repository.js";
-import type { FileChange } from "../git/remediation-branch.js";
 import { reportPath } from "../reconcile/plan.js";
 import {
   renderReport,
@@ -23,7 +22,7 @@ import {
   type Report,
 } from "../reconcile/report.js";
 import type { ReconcileAction, ReconcilePlan, StatusRecords } from "../reconcile/types.js";
-import { applyManifestChanges } from "./apply-changes.js";
+import { remediateRun } from "./remediate-run.js";
 import { readInventory, writtenObjects } from "./inventory.js";
 import type { RemediationPort } from "./remediation.js";
 
@@ -129,7 +128,7 @@ async function execute(
     case "start-migration":
       return startMigration(action, commit, records, files, deps);
     case "run-schedule":
-      return runSchedule(action, commit, files, deps);
+      return runSchedule(action, commit, records, files, deps);
   }
 }
 
@@ -160,32 +159,19 @@ async function startMigration(
   });
   deps.onRun?.(metadata.name, result);
   const previous = records.get(action.path);
-  const before = previous?.kind === "Migration" ? previous.remediation : undefined;
-  let remediation: RemediationRecord | undefined;
-  const manualSteps: string[] = [];
-  if (result.proposal !== undefined) {
-    const proposal = result.proposal;
-    const changes = await proposedFiles(action.object, proposal.changes, deps.tree);
-    manualSteps.push(...proposal.manualSteps);
-    if (changes.length > 0 && deps.remediation !== undefined) {
-      remediation = await deps.remediation.propose({
-        subject: { kind: manifest.kind, name: metadata.name, ...ns(metadata.namespace) },
-        base: commit,
-        baseBranch: deps.branch,
-        changes,
-        title: `${proposal.title}: ${metadata.name}`,
-        body: `${proposal.body}\nMigration \`${metadata.name}\` (${location.file}) stopped in phase ${result.status.phase} at commit ${commit.slice(0, 12)}; merge this to let it continue.\n`,
-        ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-      });
-    }
-  } else if (before !== undefined && deps.remediation !== undefined && result.status.phase === "Completed") {
-    await deps.remediation.withdraw(
-      before.branch,
-      `Migration ${metadata.name} completed at ${commit.slice(0, 12)}; this remediation is no longer needed.`,
-      deps.signal,
-    );
-  }
-  const keepOld = remediation === undefined && result.status.phase !== "Completed" ? before : undefined;
+  const remedied = await remediateRun({
+    object: action.object,
+    result,
+    before: previous?.kind === "Migration" ? previous.remediation : undefined,
+    commit,
+    branch: deps.branch,
+    tree: deps.tree,
+    remediation: deps.remediation,
+    what: `Migration ${metadata.name}`,
+    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+  });
+  const manualSteps = remedied.manualSteps;
+  const remediation = remedied.record;
   const finished = result.status.phase === "Completed" || result.status.phase === "PartiallyFailed";
   const inventory = finished ? await readInventory(deps.clusters, writtenObjects(result.events)) : undefined;
   const report: MigrationReport = {
@@ -198,7 +184,7 @@ async function startMigration(
       ...(result.status as unknown as Record<string, unknown>),
       ...(manualSteps.length === 0 ? {} : { manualSteps }),
     },
-    ...(remediation !== undefined ? { remediation } : keepOld !== undefined ? { remediation: keepOld } : {}),
+    ...(remediation === undefined ? {} : { remediation }),
     ...(inventory === undefined ? {} : { inventory }),
   };
   files.set(action.path, renderReport(report));
@@ -210,35 +196,10 @@ async function startMigration(
   };
 }
 
-/** The proposal's changes applied to the files they name (the Migration's own file when unnamed). */
-async function proposedFiles(
-  object: LoadedObject<Migration>,
-  changes: readonly {
-    file?: string;
-    path: readonly (string | number)[];
-    op: "set" | "append";
-    value: unknown;
-  }[],
-  tree: TreeSource,
-): Promise<FileChange[]> {
-  const byFile = new Map<string, (typeof changes)[number][]>();
-  for (const change of changes) {
-    const file = change.file ?? object.location.file;
-    byFile.set(file, [...(byFile.get(file) ?? []), change]);
-  }
-  const out: FileChange[] = [];
-  for (const [file, list] of byFile) {
-    const text = new TextDecoder().decode(await tree.read(file));
-    // Changes name the Migration's own document; another file is edited at its first document.
-    const index = file === object.location.file ? object.documentIndex : 0;
-    out.push({ path: file, content: applyManifestChanges(text, index, list) });
-  }
-  return out;
-}
-
 async function runSchedule(
   action: Extract<ReconcileAction, { type: "run-schedule" }>,
   commit: string,
+  records: StatusRecords,
   files: Map<string, string | null>,
   deps: ExecutorDeps,
 ): Promise<ActionOutcome> {
@@ -247,6 +208,8 @@ async function runSchedule(
   const key = scheduleKey(manifest);
   let state = action.state;
   let phase: string | undefined;
+  const previous = records.get(action.path);
+  let remediation = previous?.kind === "MigrationSchedule" ? previous.remediation : undefined;
   if (action.due.length > 0) {
     deps.logger.info({ schedule: key, due: action.due.map((d) => d.type) }, "starting schedule runs");
     const result = await runDueSchedules({
@@ -259,6 +222,22 @@ async function runSchedule(
       ...(deps.volumeMover === undefined ? {} : { volumeMover: deps.volumeMover }),
     });
     state = result.state[key] ?? state;
+    // The latest run decides the schedule's remediation proposal (one branch per schedule).
+    const latest = result.runs.filter((r) => r.result !== undefined).at(-1);
+    if (latest?.result !== undefined) {
+      const remedied = await remediateRun({
+        object: action.object,
+        result: latest.result,
+        before: remediation,
+        commit,
+        branch: deps.branch,
+        tree: deps.tree,
+        remediation: deps.remediation,
+        what: `MigrationSchedule ${metadata.name} (run ${latest.name})`,
+        ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+      });
+      remediation = remedied.record;
+    }
     for (const run of result.runs) {
       if (run.result !== undefined) deps.onRun?.(run.name, run.result);
       phase = run.result?.status.phase ?? "Failed";
@@ -295,9 +274,15 @@ async function runSchedule(
       ...ns(metadata.namespace),
       specHash: action.specHash,
       state,
+      ...(remediation === undefined ? {} : { remediation }),
     }),
   );
-  return { action: action.type, path: action.path, ...(phase === undefined ? {} : { phase }) };
+  return {
+    action: action.type,
+    path: action.path,
+    ...(phase === undefined ? {} : { phase }),
+    ...(remediation === undefined ? {} : { remediation }),
+  };
 }
 
 function ns(namespace: string | undefined): { namespace?: string } {

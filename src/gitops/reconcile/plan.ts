@@ -99,7 +99,7 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
   for (const [path, report] of [...records.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (report.kind === "Validation" || desired.has(path)) continue;
     if (report.kind === "ScheduleRun" && referencedRuns.has(path)) continue;
-    const branch = report.kind === "MigrationSchedule" ? undefined : report.remediation?.branch;
+    const branch = report.remediation?.branch;
     actions.push({
       type: "forget",
       path,

@@ -43,6 +43,8 @@ export interface ScheduleReport {
   readonly specHash?: string;
   readonly state: ScheduleState;
   readonly problems?: readonly string[];
+  /** The proposal from the latest run's pre-checks (one branch per schedule). */
+  readonly remediation?: RemediationRecord;
 }
 
 /** The validation report (`status/_validation.yaml`) of a commit that failed to load. */
@@ -85,6 +87,7 @@ export function renderReport(report: Report): string {
       specHash: report.specHash,
       since: report.state.since,
       history: report.state.history,
+      remediation: report.remediation,
       problems: report.problems === undefined || report.problems.length === 0 ? undefined : report.problems,
     });
   }
@@ -134,6 +137,7 @@ export function parseReport(text: string): Report | undefined {
           history: d["history"] ?? {},
         },
         ...(Array.isArray(d["problems"]) ? { problems: d["problems"] as string[] } : {}),
+        ...(d["remediation"] === undefined ? {} : { remediation: d["remediation"] as RemediationRecord }),
       };
     case "Migration":
     case "ScheduleRun":

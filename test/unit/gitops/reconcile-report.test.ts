@@ -32,6 +32,7 @@ describe("status reports", () => {
         kind: "MigrationSchedule",
         name: "s",
         specHash: "99",
+        remediation: { branch: "ferry/remediate/migrationschedule-s", commit: "c" },
         state: {
           since: "2026-01-01T00:00:00.000Z",
           history: {
