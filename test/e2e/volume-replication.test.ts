@@ -243,6 +243,8 @@ describe("volume replication of a consistency group between local clusters", () 
     const sentBeforeKill = (await packBytes()) - packsBefore;
     expect(sentBeforeKill).toBeLessThan(big);
 
+    // The driver followed the killed Job's progress from its pod's log.
+    expect(events.some((e) => e.type === "Progress" && e.task === "backup" && e.bytesDone > 0)).toBe(true);
     const resumed = await run();
     expect(resumed.lastCycle?.result, JSON.stringify(resumed.lastCycle)).toBe("Succeeded");
     expect(resumed.lastCycle?.id).toBe(interrupted.cycle?.id);
