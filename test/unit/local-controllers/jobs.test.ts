@@ -327,7 +327,7 @@ describe("job controller", () => {
     );
     await vi.waitFor(
       () => expect(conditionOf(h.api.get(R.jobs, "ops", "version"), "Complete")).toBe("True"),
-      { timeout: 30_000 },
+      { timeout: 55_000 },
     );
     const [pod] = podsOf("version");
     const log = await readFile(localPaths.podLog(h.dataDir, "ops", pod?.metadata.name ?? ""), "utf8");
