@@ -29,6 +29,12 @@ export interface BackupOptions {
   /** Snapshot (id, prefix or `latest`) whose unchanged files are skipped by metadata. */
   readonly parent?: string | undefined;
   readonly tags?: Readonly<Record<string, string>>;
+  /**
+   * Skip unchanged files by size and mtime only, not inode number and ctime (restic's
+   * `--ignore-inode` + `--ignore-ctime`): for sources that are fresh copies each run, e.g.
+   * claims restored from volume snapshots, whose inodes and ctimes are always new.
+   */
+  readonly ignoreInode?: boolean;
   readonly compression?: Compression;
   readonly chunker?: ChunkerParams;
   /** Pack target size in bytes (default 16 MiB). */
@@ -235,8 +241,8 @@ class BackupRun {
       before?.type === "file" &&
       before.size === identity.size &&
       before.mtime === base.mtime &&
-      before.ctime === identity.ctime &&
-      before.inode === identity.inode &&
+      (this.options.ignoreInode === true ||
+        (before.ctime === identity.ctime && before.inode === identity.inode)) &&
       before.content.every((c) => typeof c === "number" || this.session.has(c))
     ) {
       this.stats.filesUnmodified += 1;

@@ -11,7 +11,7 @@ import { packKey } from "./pack.js";
 import { MoverRepository } from "./repository.js";
 import { loadSnapshot } from "./snapshot.js";
 import { recoverSwap, stagingPath, swapInto } from "./swap.js";
-import { decodeTree, type TreeNode } from "./tree.js";
+import { decodeTree, type FileNode, type TreeNode } from "./tree.js";
 import { dataRuns } from "./zero.js";
 
 /**
@@ -122,6 +122,13 @@ class RestoreRun {
     for (const node of tree.nodes) {
       const path = join(dir, node.name);
       const relPath = rel === "" ? node.name : `${rel}/${node.name}`;
+      if (this.mode === "mirror" && node.type === "file" && (await this.unchangedInPlace(path, node))) {
+        this.files += 1;
+        this.bytesTotal += node.size;
+        this.bytesDone += node.size;
+        this.metas.push({ path, meta: node, symlink: false });
+        continue;
+      }
       if (this.mode === "mirror" && node.type !== "dir") await rm(path, { recursive: true, force: true });
       switch (node.type) {
         case "dir":
@@ -235,6 +242,26 @@ class RestoreRun {
     this.report(false);
   }
 
+  /**
+   * Mirror mode's quick check (rsync's): a regular file with the snapshot's size and mtime
+   * (within the microseconds restore can set) and no other names is taken to hold that content
+   * already and is not rewritten. Swap mode always writes everything.
+   */
+  private async unchangedInPlace(path: string, node: FileNode): Promise<boolean> {
+    try {
+      const st = await lstat(path, { bigint: true });
+      return (
+        st.isFile() &&
+        st.nlink === 1n &&
+        st.size === BigInt(node.size) &&
+        // utimes takes a double of seconds: the time it set can be off by a microsecond.
+        abs(st.mtimeNs / 1000n - BigInt(node.mtime) / 1000n) <= 2n
+      );
+    } catch {
+      return false;
+    }
+  }
+
   private async removeExtraneous(dir: string, nodes: readonly TreeNode[]): Promise<void> {
     const wanted = new Map(nodes.map((n) => [n.name, n]));
     for (const name of await readdir(dir)) {
@@ -251,4 +278,8 @@ class RestoreRun {
   private check(): void {
     if (this.options.signal?.aborted === true) throw new FerryError("Aborted", "the restore was aborted");
   }
+}
+
+function abs(n: bigint): bigint {
+  return n < 0n ? -n : n;
 }

@@ -41,6 +41,7 @@ export const registerMover: RegisterCommand = (program, setExit) => {
     .requiredOption("--source <dir>", "directory to back up")
     .option("--parent <snapshot>", "snapshot whose unchanged files are skipped (id, prefix or latest)")
     .option("--tag <key=value>", "tag the snapshot (repeatable)", collect, [] as string[])
+    .option("--ignore-inode", "skip unchanged files by size and mtime only (sources restored from snapshots)")
     .option("--compression <mode>", "off or deflate", "off")
     .option("--pack-size <MiB>", "target size of pack files in MiB", "16")
     .option("--key-file <path>", `file holding the repository key (default: $${KEY_ENV})`)
@@ -53,6 +54,7 @@ export const registerMover: RegisterCommand = (program, setExit) => {
           tag: string[];
           compression: string;
           packSize: string;
+          ignoreInode?: boolean;
         },
       ) => {
         await runCommand("backup", flags, setExit, async (ctx) => {
@@ -65,6 +67,7 @@ export const registerMover: RegisterCommand = (program, setExit) => {
             tags: tagsOf(flags.tag),
             compression,
             packSize: packSizeOf(flags.packSize),
+            ignoreInode: flags.ignoreInode === true,
             signal: ctx.signal,
             onProgress: ctx.progress,
             onWarning: (m) => process.stderr.write(`ferry: warning: ${m}\n`),

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { cp, mkdir, mkdtemp, rm, utimes, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -80,4 +80,28 @@ describe("incremental backup", () => {
     expect(second.snapshot.stats.chunkBytesNew).toBeLessThan(6 * 1024 * 1024);
     expect(second.snapshot.stats.chunkBytesNew).toBeGreaterThan(0);
   });
+
+  it.each([
+    { ignoreInode: false, bytesRead: 3 * 1024 * 1024 },
+    { ignoreInode: true, bytesRead: 0 },
+  ])(
+    "a fresh copy of the source (new inodes and ctimes) is re-read unless ignoreInode ($ignoreInode)",
+    async ({ ignoreInode, bytesRead }) => {
+      const src = join(dir, "src");
+      await mkdir(src);
+      for (let i = 0; i < 3; i++) {
+        await writeFile(join(src, `f${i}.bin`), randomBytes(1024 * 1024));
+        // Whole seconds, so the copy below (which sets times through a double) keeps them exactly.
+        await utimes(join(src, `f${i}.bin`), 1_700_000_000, 1_700_000_000 + i);
+      }
+      const store = new FsObjectStore({ root: join(dir, "repo"), fsync: false });
+      const first = await backup({ store, source: src });
+      // What a claim restored from a volume snapshot looks like: same content and mtimes, new inodes.
+      const copy = join(dir, "copy");
+      await cp(src, copy, { recursive: true, preserveTimestamps: true });
+      const second = await backup({ store, source: copy, parent: first.snapshotId, ignoreInode });
+      expect(second.snapshot.stats.bytesRead).toBe(bytesRead);
+      expect(second.snapshot.stats.chunksNew).toBe(0);
+    },
+  );
 });

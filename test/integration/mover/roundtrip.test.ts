@@ -61,7 +61,14 @@ describe("mover backup → restore", () => {
     await writeFile(join(target, "data", "text.log"), "an older version");
     await writeFile(join(target, "extra.txt"), "not in the snapshot");
     await mkdir(join(target, "link-rel")); // a directory where the snapshot has a symlink
-    await restore({ store, snapshot: snapshotId, target, mode: "mirror" });
+    const first = await restore({ store, snapshot: snapshotId, target, mode: "mirror" });
+    expect((await describeTree(target)).entries).toEqual((await describeTree(src)).entries);
+    expect(first.bytesWritten).toBeGreaterThan(4 * 1024 * 1024);
+    // Again, with one file changed on the target: only that file is rewritten (quick check).
+    await writeFile(join(target, "data", "deep", "small-3.txt"), "changed on the target");
+    const again = await restore({ store, snapshot: snapshotId, target, mode: "mirror" });
+    // The changed file, and the file with three names (hard links are always rewritten).
+    expect(again.bytesWritten).toBe(100 + 3 * 997 + 700 * 1024);
     expect((await describeTree(target)).entries).toEqual((await describeTree(src)).entries);
   });
 
