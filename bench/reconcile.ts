@@ -119,7 +119,7 @@ try {
         kind: "ConfigMap",
         metadata: { name, namespace: ns, labels: { "ferry.dev/managed-by": "ferry" } },
         data: { key: `${manifest.metadata.name}-${name}` },
-      } as never);
+      });
       items.push(inventoryItem(created));
     }
     inventories.set(manifest.metadata.name, { [target]: items });
