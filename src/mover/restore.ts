@@ -120,8 +120,9 @@ class RestoreRun {
     const tree = decodeTree(await this.repo.readBlob(treeId, `restoring /${rel}`), treeId);
     if (this.mode === "mirror") await this.removeExtraneous(dir, tree.nodes);
     for (const node of tree.nodes) {
-      const path = join(dir, node.name);
       const relPath = rel === "" ? node.name : `${rel}/${node.name}`;
+      assertSafeNode(node, relPath);
+      const path = join(dir, node.name);
       if (this.mode === "mirror" && node.type === "file" && (await this.unchangedInPlace(path, node))) {
         this.files += 1;
         this.bytesTotal += node.size;
@@ -282,4 +283,23 @@ class RestoreRun {
 
 function abs(n: bigint): bigint {
   return n < 0n ? -n : n;
+}
+
+/**
+ * A tree from the repository must not write outside the target: names are single path
+ * segments and hard-link paths stay inside the snapshot. (Blob ids are verified, but an
+ * unencrypted repository can be written by anyone who can write the store.)
+ */
+function assertSafeNode(node: TreeNode, relPath: string): void {
+  const badSegment = (s: string): boolean =>
+    s === "" || s === "." || s === ".." || s.includes("/") || s.includes("\0");
+  const unsafe =
+    typeof node.name !== "string" ||
+    badSegment(node.name) ||
+    (node.type === "hardlink" && (typeof node.link !== "string" || node.link.split("/").some(badSegment)));
+  if (unsafe) {
+    throw new FerryError("Integrity", `restoring ${relPath}: the snapshot names a path outside the target`, {
+      data: { name: String(node.name) },
+    });
+  }
 }

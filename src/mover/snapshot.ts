@@ -68,7 +68,7 @@ export async function listSnapshots(repo: MoverRepository): Promise<SnapshotEntr
   for await (const key of repo.store.list("snapshots/")) {
     const id = SNAPSHOT_KEY.exec(key)?.[1];
     if (id === undefined) continue;
-    out.push({ id, ...parseSnapshot(await repo.getJson(key), key) });
+    out.push({ id, ...parseSnapshot(await repo.getJson(key), key, id) });
   }
   return out.sort((a, b) => (a.time < b.time ? -1 : a.time > b.time ? 1 : 0));
 }
@@ -82,7 +82,7 @@ export async function loadSnapshot(repo: MoverRepository, ref: string): Promise<
     const key = `snapshots/${ref}.json`;
     if (!(await repo.store.has(key)))
       throw new FerryError("NotFound", `snapshot ${ref} not found in ${repo.store.description}`);
-    return { id: ref, ...parseSnapshot(await repo.getJson(key), key) };
+    return { id: ref, ...parseSnapshot(await repo.getJson(key), key, ref) };
   }
   const all = await listSnapshots(repo);
   if (ref === "latest") {
@@ -105,7 +105,12 @@ export async function loadSnapshot(repo: MoverRepository, ref: string): Promise<
   return matches[0]!;
 }
 
-function parseSnapshot(value: unknown, key: string): Snapshot {
+function parseSnapshot(value: unknown, key: string, id: string): Snapshot {
+  // The id is the hash of the JSON the backup wrote; JSON.stringify of the parsed object
+  // reproduces it exactly, so an edited snapshot root is caught here.
+  if (sha256Hex(Buffer.from(JSON.stringify(value))) !== id) {
+    throw new FerryError("Integrity", `${key} does not match its id`, { data: { key } });
+  }
   const s = value as Partial<Snapshot> | null;
   if (
     s === null ||
