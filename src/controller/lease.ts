@@ -110,7 +110,8 @@ export function createLeaderElector(options: LeaseOptions): LeaderElector {
           ...(takeover
             ? {
                 acquireTime: microTime(now),
-                leaseTransitions: (spec.leaseTransitions ?? 0) + (holder === "" ? 0 : 1),
+                // As client-go: every change of holder is a transition.
+                leaseTransitions: (spec.leaseTransitions ?? 0) + 1,
               }
             : {}),
         },
