@@ -1,4 +1,5 @@
 import {
+  ApiException,
   ApisApi,
   CoreV1Api,
   HttpMethod,
@@ -8,6 +9,7 @@ import {
   type Configuration,
   type KubeConfig,
   type KubernetesObject,
+  type RequestContext,
   type V1APIResourceList,
 } from "@kubernetes/client-node";
 import type { KubeObject, ObjectRef, ResourceType } from "../engine/kube-object.js";
@@ -33,6 +35,34 @@ class DiscoveringObjectApi extends KubernetesObjectApi {
   }
 
   /**
+   * A GET answered as plain JSON. The generated read/list deserialise into client-node's
+   * typed models, which drop fields the models do not know (a field newer than the library
+   * would silently vanish from a backup) and turn timestamps into Dates.
+   */
+  async getJson(path: string, query: Readonly<Record<string, string>> = {}): Promise<unknown> {
+    const context = this.configuration.baseServer.makeRequestContext(path, HttpMethod.GET);
+    context.setHeaderParam("Accept", "application/json");
+    for (const [key, value] of Object.entries(query)) context.setQueryParam(key, value);
+    return this.send(context);
+  }
+
+  /** Authenticates, sends and parses the JSON answer; non-2xx answers are ApiExceptions. */
+  private async send(context: RequestContext): Promise<unknown> {
+    await this.configuration.authMethods.default?.applySecurityAuthentication(context);
+    const response = await this.configuration.httpApi.send(context).toPromise();
+    const text = await response.body.text();
+    if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+      throw new ApiException(response.httpStatusCode, "Unsuccessful HTTP Request", text, response.headers);
+    }
+    return JSON.parse(text) as unknown;
+  }
+
+  /** The path of an object, resolved through (cached) discovery like the generated read. */
+  objectPath(ref: KubernetesObject): Promise<string> {
+    return this.specUriPath(ref, "read");
+  }
+
+  /**
    * A write with the object sent as plain JSON and the answer left untyped. The generated
    * create/patch run every object through the typed model serializer both ways, which cost
    * more CPU than the request itself in a 4,000-object restore, and drop fields the models
@@ -51,7 +81,7 @@ class DiscoveringObjectApi extends KubernetesObjectApi {
     context.setHeaderParam("Content-Type", contentType);
     for (const [key, value] of Object.entries(query)) context.setQueryParam(key, value);
     context.setBody(JSON.stringify(object));
-    return this.requestPromise(context, "any");
+    return (await this.send(context)) as KubernetesObject;
   }
 }
 
@@ -104,35 +134,35 @@ export class KubeClusterClient implements ClusterClient {
 
   async list(type: ResourceType, options: ListOptions = {}): Promise<KubeObject[]> {
     const apiVersion = type.group === "" ? type.version : `${type.group}/${type.version}`;
+    const base = type.group === "" ? `/api/${type.version}` : `/apis/${type.group}/${type.version}`;
+    const scope =
+      type.namespaced && options.namespace !== undefined
+        ? `/namespaces/${encodeURIComponent(options.namespace)}`
+        : "";
+    const path = `${base}${scope}/${type.plural}`;
     const out: KubeObject[] = [];
     let continueToken: string | undefined;
     do {
-      const page = await this.call(`list ${type.plural}`, () =>
-        this.objects.list(
-          apiVersion,
-          type.kind,
-          type.namespaced ? options.namespace : undefined,
-          undefined,
-          undefined,
-          undefined,
-          options.fieldSelector,
-          options.labelSelector,
-          PAGE_SIZE,
-          continueToken,
-        ),
-      );
-      for (const item of page.items) {
+      const query: Record<string, string> = { limit: String(PAGE_SIZE) };
+      if (continueToken !== undefined) query["continue"] = continueToken;
+      if (options.labelSelector !== undefined) query["labelSelector"] = options.labelSelector;
+      if (options.fieldSelector !== undefined) query["fieldSelector"] = options.fieldSelector;
+      const page = (await this.call(`list ${type.plural}`, () => this.objects.getJson(path, query))) as {
+        items?: Record<string, unknown>[];
+        metadata?: { continue?: string };
+      };
+      for (const item of page.items ?? []) {
         // List items carry no apiVersion/kind; the list's type does.
-        out.push({ ...(item as object), apiVersion, kind: type.kind } as KubeObject);
+        out.push({ ...item, apiVersion, kind: type.kind } as KubeObject);
       }
-      continueToken = page.metadata?._continue || undefined;
+      continueToken = page.metadata?.continue || undefined;
     } while (continueToken !== undefined);
     return out;
   }
 
   async get(ref: ObjectRef): Promise<KubeObject | undefined> {
     try {
-      return (await this.objects.read(header(ref))) as KubeObject;
+      return (await this.objects.getJson(await this.objects.objectPath(header(ref)))) as KubeObject;
     } catch (cause) {
       const wrapped = wrapClusterError(this.name, `get ${describe(ref)}`, cause);
       if (wrapped.code === "NotFound" && wrapped.data["status"] === 404) return undefined;
