@@ -119,9 +119,16 @@ class RestoreRun {
     this.check();
     const tree = decodeTree(await this.repo.readBlob(treeId, `restoring /${rel}`), treeId);
     if (this.mode === "mirror") await this.removeExtraneous(dir, tree.nodes);
+    let previous: string | undefined;
     for (const node of tree.nodes) {
       const relPath = rel === "" ? node.name : `${rel}/${node.name}`;
       assertSafeNode(node, relPath);
+      // Backup writes names sorted and unique; a repeated name (a symlink, then a directory
+      // of the same name) could make restore write through the link.
+      if (previous !== undefined && !(previous < node.name)) {
+        throw new FerryError("Integrity", `restoring ${relPath}: the tree lists names out of order or twice`);
+      }
+      previous = node.name;
       const path = join(dir, node.name);
       if (this.mode === "mirror" && node.type === "file" && (await this.unchangedInPlace(path, node))) {
         this.files += 1;
