@@ -105,6 +105,25 @@ export async function runCycle(ctx: CycleContext): Promise<void> {
   }
 
   if (cycle.state === "Snapshot") {
+    if (cycle.attempt > 1) {
+      // Some members of an interrupted group may exist, taken at another instant than the
+      // rest would be: the whole group is taken again under new names.
+      await deleteAll(ctx.source, TYPES.claim, namespace, `${CYCLE_LABEL}=${cycle.id}`);
+      await deleteAll(
+        ctx.source,
+        TYPES.snapshot,
+        namespace,
+        `${CYCLE_LABEL}=${cycle.id},${SNAPSHOT_ROLE_LABEL}=source`,
+      );
+      const attempt = cycle.attempt;
+      save({
+        pvcs: cycle.pvcs.map((p, i) => ({
+          ...p,
+          volumeSnapshot: cycleObjectName(cycle.id, "s", i, attempt),
+          snapshotClaim: cycleObjectName(cycle.id, "c", i, attempt),
+        })),
+      });
+    }
     enter("Snapshot");
     const sourceClaims = await Promise.all(
       cycle.pvcs.map(async (p) => {
@@ -120,7 +139,7 @@ export async function runCycle(ctx: CycleContext): Promise<void> {
     const taken = await takeGroupSnapshot({
       client: ctx.source,
       namespace,
-      group: cycle.id,
+      group: cycle.attempt > 1 ? `${cycle.id}-a${cycle.attempt}` : cycle.id,
       members: cycle.pvcs.map((p) => ({ claim: p.sourcePvc, snapshot: p.volumeSnapshot })),
       labels: { ...labels, [SNAPSHOT_ROLE_LABEL]: "source" },
       clock: input.clock,

@@ -304,6 +304,29 @@ describe("a source claim grown outside Ferry", () => {
   });
 });
 
+describe("an interrupted Snapshot state", () => {
+  it("retakes the whole group under new names, so every member stands for one instant", async () => {
+    const { east, west, clusters } = setup();
+    west.put(boundClaim("data", "2Gi"));
+    west.put(boundClaim("wal", "1Gi"));
+    const clock = testClock("2026-11-21T06:00:00Z");
+    // The fake never makes snapshots ready: the Snapshot state times out and stays recorded.
+    let s = await run(clusters, clock, { driver: { force: true } });
+    expect(s.cycle).toMatchObject({ id: "pg-dr-20261121060000", state: "Snapshot", attempt: 1 });
+    expect(s.lastCycle).toMatchObject({ result: "Failed", state: "Snapshot" });
+    s = await run(clusters, clock, { status: s });
+    expect(s.cycle).toMatchObject({ id: "pg-dr-20261121060000", state: "Snapshot", attempt: 2 });
+    const snapshots = [...east.objects.values()].filter((o) => o.kind === "VolumeSnapshot");
+    expect(snapshots.map((o) => o.metadata.name).sort()).toEqual([
+      "pg-dr-20261121060000-s0-2",
+      "pg-dr-20261121060000-s1-2",
+    ]);
+    expect(new Set(snapshots.map((o) => o.metadata.labels?.["ferry.dev/group-snapshot"]))).toEqual(
+      new Set(["pg-dr-20261121060000-a2"]),
+    );
+  });
+});
+
 describe("resizeGroup", () => {
   it("grows both sides and clears the pending resize", async () => {
     const { west, east, clusters } = setup();
