@@ -12,6 +12,7 @@ import { applyDefaults, normalizeSecret } from "./defaults.js";
 import { freshName } from "./fresh-name.js";
 import { managerInfo } from "./manager-info.js";
 import { checkNamespaceOpen } from "./namespace-open.js";
+import { checkQuota } from "./quota.js";
 import type { WriteOptions } from "./store-types.js";
 
 /** A create as POST sends it: the resource, the namespace on the URL and the body. */
@@ -109,6 +110,6 @@ export function prepareCreate(store: ClusterStore, request: CreateRequest): Kube
     checkCrdNames(store.registry, object);
     object["status"] = crdStatus(object, store.now());
   }
-  store.gc.checkQuota(def, object, undefined);
+  checkQuota(store, { def, object, previous: undefined });
   return object;
 }

@@ -1,13 +1,8 @@
 import type { KubeObject } from "../api.js";
-import { ApiError } from "../errors.js";
+import { asObj, type Obj } from "../plain-object.js";
 import { storageKey, type ResourceDef } from "../resources/types.js";
 import type { ClusterStore } from "./cluster-store.js";
-import { parseQuantity } from "./quantity.js";
 import { text } from "../text.js";
-
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {};
 
 const FOREGROUND = "foregroundDeletion";
 const ORPHAN = "orphan";
@@ -16,8 +11,7 @@ const CRD_CLEANUP = "customresourcecleanup.apiextensions.k8s.io";
 /**
  * What kube-controller-manager and the apiextensions server do around deletion, run inside the
  * store: garbage collection through ownerReferences (Background, Foreground, Orphan),
- * namespace termination, CRD clean-up, the `default` service account of new namespaces and
- * ResourceQuota admission. Follow-up work runs on a deduplicated queue after the write
+ * namespace termination, CRD clean-up and the `default` service account of new namespaces. Follow-up work runs on a deduplicated queue after the write
  * that caused it, as the real controllers run after the API call returns.
  */
 export class GarbageCollector {
@@ -256,98 +250,4 @@ export class GarbageCollector {
     const ref = dependent.metadata.ownerReferences?.find((r) => r.uid === uid);
     return ref !== undefined && this.findByUid(dependent, uid, ref.kind) !== undefined;
   }
-
-  /**
-   * ResourceQuota admission: a create (or a PVC resize) that would exceed a quota's `hard`
-   * limit in its namespace is 403 Forbidden, with the real server's message.
-   */
-  checkQuota(def: ResourceDef, object: KubeObject, previous: KubeObject | undefined): void {
-    const ns = object.metadata.namespace;
-    if (ns === undefined || !def.namespaced) return;
-    const quotaDef = this.store.registry.find("", "v1", "resourcequotas");
-    if (quotaDef === undefined) return;
-    const quotas = this.store.list(quotaDef, { namespace: ns });
-    if (quotas.length === 0) return;
-    const isPvc = def.group === "" && def.resource === "persistentvolumeclaims";
-    if (previous !== undefined && !isPvc) return;
-    const storageOf = (o: KubeObject): number =>
-      parseQuantity(asObj(asObj(asObj(o["spec"])["resources"])["requests"])["storage"]) ?? 0;
-    const classOf = (o: KubeObject): string => text(asObj(o["spec"])["storageClassName"]);
-    const requested: Record<string, number> = {};
-    const countKeys = [`count/${def.resource}${def.group === "" ? "" : `.${def.group}`}`];
-    if (
-      def.group === "" &&
-      [
-        "pods",
-        "services",
-        "configmaps",
-        "secrets",
-        "persistentvolumeclaims",
-        "replicationcontrollers",
-        "resourcequotas",
-      ].includes(def.resource)
-    ) {
-      countKeys.push(def.resource);
-    }
-    if (previous === undefined) for (const k of countKeys) requested[k] = 1;
-    if (isPvc) {
-      const delta = storageOf(object) - (previous === undefined ? 0 : storageOf(previous));
-      if (delta <= 0 && previous !== undefined) return;
-      requested["requests.storage"] = delta;
-      requested[`${classOf(object)}.storageclass.storage.k8s.io/requests.storage`] = delta;
-      if (previous === undefined)
-        requested[`${classOf(object)}.storageclass.storage.k8s.io/persistentvolumeclaims`] = 1;
-    }
-    for (const quota of quotas) {
-      const hard = asObj(asObj(quota["spec"])["hard"]);
-      for (const [resource, amount] of Object.entries(requested)) {
-        const limit = parseQuantity(hard[resource]);
-        if (limit === undefined) continue;
-        // On a resize the claim itself counts with its old size; the delta is what is requested.
-        const used =
-          this.usage(def, ns, resource, object) +
-          (previous !== undefined && resource.endsWith("requests.storage") ? storageOf(previous) : 0);
-        if (used + amount > limit) {
-          const fmt = (n: number): string => (resource.endsWith("storage") ? formatBytes(n) : String(n));
-          throw new ApiError(
-            403,
-            "Forbidden",
-            `${def.resource} "${object.metadata.name ?? ""}" is forbidden: exceeded quota: ${quota.metadata.name ?? ""}, requested: ${resource}=${fmt(amount)}, used: ${resource}=${fmt(used)}, limited: ${resource}=${fmt(limit)}`,
-            { name: object.metadata.name ?? "", kind: def.resource },
-          );
-        }
-      }
-    }
-  }
-
-  private usage(def: ResourceDef, ns: string, resource: string, exclude: KubeObject): number {
-    const objects = this.store
-      .list(def, { namespace: ns })
-      .filter((o) => o.metadata.uid !== exclude.metadata.uid);
-    if (resource.startsWith("count/") || !resource.includes(".")) {
-      if (resource !== "requests.storage") return objects.length;
-    }
-    const storage = (o: KubeObject): number =>
-      parseQuantity(asObj(asObj(asObj(o["spec"])["resources"])["requests"])["storage"]) ?? 0;
-    const className = resource.includes(".storageclass.storage.k8s.io/")
-      ? resource.split(".storageclass.storage.k8s.io/")[0]
-      : undefined;
-    const inClass = objects.filter(
-      (o) => className === undefined || text(asObj(o["spec"])["storageClassName"]) === className,
-    );
-    if (resource.endsWith("/persistentvolumeclaims")) return inClass.length;
-    return inClass.reduce((sum, o) => sum + storage(o), 0);
-  }
-}
-
-function formatBytes(n: number): string {
-  for (const [suffix, size] of [
-    ["Ti", 2 ** 40],
-    ["Gi", 2 ** 30],
-    ["Mi", 2 ** 20],
-    ["Ki", 2 ** 10],
-  ] as const) {
-    if (n >= size && n % size === 0) return `${n / size}${suffix}`;
-  }
-  return String(n);
 }

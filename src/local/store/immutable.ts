@@ -1,11 +1,9 @@
 import type { KubeObject } from "../api.js";
+import { asObj, type Obj } from "../plain-object.js";
 import { ApiError, cause, type StatusCause } from "../errors.js";
 import type { ResourceDef } from "../resources/types.js";
 import { parseQuantity } from "./quantity.js";
 
-type Obj = Record<string, unknown>;
-const asObj = (v: unknown): Obj =>
-  typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {};
 const same = (a: unknown, b: unknown): boolean => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 const STATEFULSET_MUTABLE = [

@@ -9,6 +9,7 @@ import { crdStatus, defaultCrd } from "./crd.js";
 import { normalizeSecret } from "./defaults.js";
 import { managerInfo } from "./manager-info.js";
 import { sameContent, specChanged } from "./object-compare.js";
+import { checkQuota } from "./quota.js";
 import { replacement } from "./replacement.js";
 import type { ObjectAddress, WriteOptions } from "./store-types.js";
 
@@ -59,7 +60,7 @@ export function updateObject(store: ClusterStore, request: UpdateRequest): KubeO
   if (def.generation && !status && specChanged(existing, next)) {
     next.metadata.generation = (existing.metadata.generation ?? 0) + 1;
   }
-  if (!status) store.gc.checkQuota(def, next, existing);
+  if (!status) checkQuota(store, { def, object: next, previous: existing });
   if (options.managedFieldsSet !== true) {
     recordUpdate({
       previous: existing,
