@@ -2,9 +2,7 @@ import { ApiError } from "../errors.js";
 import type { SchemaCursor } from "../schema/cursor.js";
 import { fieldsOf, fromFieldsV1, removeAt, SEP, toFieldsV1, valueAt } from "./fieldset.js";
 import { stripDirectives } from "./strategic.js";
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isObj, type Obj } from "../plain-object.js";
 
 /** One entry of `metadata.managedFields`. */
 export interface ManagedFieldsEntry {
@@ -40,6 +38,20 @@ export interface ManagerInfo {
   time: string;
   subresource?: string;
 }
+
+/** A manager that owns no fields yet, for its first Apply or Update. */
+const newOwner = (info: ManagerInfo, operation: "Apply" | "Update"): Owner => ({
+  entry: {
+    manager: info.manager,
+    operation,
+    apiVersion: info.apiVersion,
+    time: info.time,
+    fieldsType: "FieldsV1",
+    fieldsV1: {},
+    ...(info.subresource === undefined ? {} : { subresource: info.subresource }),
+  },
+  fields: new Set(),
+});
 
 /** Merges an applied configuration into an object: maps merge, keyed lists merge by key, sets union. */
 function mergeApplied(current: unknown, applied: unknown, schema: SchemaCursor): unknown {
@@ -155,18 +167,7 @@ export function serverSideApply(options: {
     dropped.sort((a, b) => b.split(SEP).length - a.split(SEP).length);
     for (const path of dropped) removeAt(merged, path);
   }
-  const mine: Owner = previous ?? {
-    entry: {
-      manager: info.manager,
-      operation: "Apply",
-      apiVersion: info.apiVersion,
-      time: info.time,
-      fieldsType: "FieldsV1",
-      fieldsV1: {},
-      ...(info.subresource === undefined ? {} : { subresource: info.subresource }),
-    },
-    fields: new Set(),
-  };
+  const mine: Owner = previous ?? newOwner(info, "Apply");
   mine.fields = appliedFields;
   mine.entry = { ...mine.entry, apiVersion: info.apiVersion, time: info.time };
   const next = previous === undefined ? [...owners, mine] : owners;
@@ -218,18 +219,7 @@ export function recordUpdate(options: {
       (o.entry.subresource ?? "") === (info.subresource ?? ""),
   );
   if (mine === undefined) {
-    mine = {
-      entry: {
-        manager: info.manager,
-        operation: "Update",
-        apiVersion: info.apiVersion,
-        time: info.time,
-        fieldsType: "FieldsV1",
-        fieldsV1: {},
-        ...(info.subresource === undefined ? {} : { subresource: info.subresource }),
-      },
-      fields: new Set(),
-    };
+    mine = newOwner(info, "Update");
     owners.push(mine);
   }
   for (const p of changed) mine.fields.add(p);

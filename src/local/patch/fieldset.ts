@@ -1,13 +1,11 @@
 import type { SchemaCursor } from "../schema/cursor.js";
+import { isObj, type Obj } from "../plain-object.js";
 
 /**
  * Field sets of server-side apply: which fields of an object a manager owns. A path is a list
  * of fieldsV1 elements (`f:spec`, `k:{"name":"app"}`, `v:"x"`, `.`) joined by SEP.
  */
 export const SEP = "\u0000";
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const TRACKED_METADATA = new Set(["labels", "annotations", "finalizers", "ownerReferences"]);
 

@@ -1,8 +1,6 @@
 import { badRequest } from "../errors.js";
 import type { SchemaCursor } from "../schema/cursor.js";
-
-type Obj = Record<string, unknown>;
-const isObj = (v: unknown): v is Obj => typeof v === "object" && v !== null && !Array.isArray(v);
+import { isObj, type Obj } from "../plain-object.js";
 
 const DELETE_PRIMITIVE = "$deleteFromPrimitiveList/";
 const SET_ORDER = "$setElementOrder/";
