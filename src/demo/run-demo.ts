@@ -19,6 +19,7 @@ import { DEFAULT_STATUS_BRANCH } from "../gitops/git/status-writer.js";
 import { parseReport, type MigrationReport } from "../gitops/reconcile/report.js";
 import { reportPath } from "../gitops/reconcile/plan.js";
 import { DEFAULT_CLUSTERS, startLocalClusters } from "../local/clusters.js";
+import { processAlive, readDaemonInfo } from "../local/daemon.js";
 import { createFleetRepo, projectRoot } from "./fleet-repo.js";
 import { installSampleApp } from "./sample-app.js";
 
@@ -52,8 +53,16 @@ export interface DemoResult {
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   const dir = resolve(options.dir);
   const { print, clock } = options;
-  rmSync(dir, { recursive: true, force: true });
   const clustersDir = join(dir, "clusters");
+  const running = readDaemonInfo(clustersDir);
+  if (running !== undefined && processAlive(running.pid)) {
+    // The clusters of an earlier demo were brought back with `ferry local up`.
+    throw new FerryError(
+      "Conflict",
+      `the clusters of an earlier demo are running (pid ${running.pid}): stop them with \`ferry local down --dir ${relative(process.cwd(), clustersDir) || clustersDir}\` first`,
+    );
+  }
+  rmSync(dir, { recursive: true, force: true });
   const repo = join(dir, "fleet");
   const started = clock.now().getTime();
   const elapsed = (): string => `${((clock.now().getTime() - started) / 1000).toFixed(1)}s`;
