@@ -15,7 +15,6 @@ import { createLogger } from "../../src/controller/logger.js";
 import type { ReconcileSummary } from "../../src/controller/reconciler.js";
 import { installSampleApp } from "../../src/demo/sample-app.js";
 import { createOctokitGitHub } from "../../src/gitops/github/octokit-github.js";
-import { systemClock } from "../../src/core/clock.js";
 import { exampleFiles } from "../helpers/example-repo.js";
 import { startGitHttpServer, type GitHttpServer } from "../helpers/git-http-server.js";
 import { startGitHubStub, type GitHubStub } from "../helpers/github-stub.js";
@@ -78,7 +77,7 @@ describe("the GitOps loop over HTTP with GitHub", () => {
 
   beforeAll(async () => {
     env = await startMigrationEnv(["east-1", "west-1", "west-2"]);
-    await installSampleApp(env.clients.get("east-1")!, "shop", systemClock);
+    await installSampleApp(env.clients.get("east-1")!, "shop", new ManualClock());
     const example = await exampleFiles();
     const base = Object.fromEntries(
       Object.entries(example).filter(
