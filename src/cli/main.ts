@@ -1,18 +1,5 @@
 import { Command, CommanderError } from "commander";
 import { errorMessage } from "../core/errors.js";
-import { registerFailover } from "./commands/failover.js";
-import { registerLocal } from "./commands/local.js";
-import { registerGet } from "./commands/get.js";
-import { registerMigrate } from "./commands/migrate.js";
-import { registerMover } from "./commands/mover.js";
-import { registerPlan } from "./commands/plan.js";
-import { registerStatus } from "./commands/status.js";
-import { registerValidate } from "./commands/validate.js";
-import { registerVersion } from "./commands/version.js";
-import { registerRun } from "./commands/run.js";
-import { registerReconcile } from "./commands/reconcile.js";
-import { registerDemo } from "./commands/demo.js";
-import { registerReplicate } from "./commands/replicate.js";
 
 /**
  * The CLI's composition root: builds the adapters each command needs and runs it.
@@ -27,7 +14,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   const setExit = (code: number): void => {
     exitCode = Math.max(exitCode, code);
   };
-  for (const register of commands) register(program, setExit);
+  for (const register of await registrations(argv[0])) register(program, setExit);
   try {
     await program.parseAsync([...argv], { from: "user" });
     return exitCode;
@@ -43,18 +30,34 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** Each command lives in `src/cli/commands/<name>.ts` and registers itself here. */
 export type RegisterCommand = (program: Command, setExit: (code: number) => void) => void;
 
-const commands: RegisterCommand[] = [
-  registerValidate,
-  registerMover,
-  registerVersion,
-  registerFailover,
-  registerPlan,
-  registerGet,
-  registerLocal,
-  registerMigrate,
-  registerStatus,
-  registerRun,
-  registerReconcile,
-  registerDemo,
-  registerReplicate,
+/**
+ * The commands, each loaded only when it runs: a command's module pulls in its adapters (the
+ * S3 SDK, octokit, client-node, the local clusters), and loading them all costs seconds on
+ * every invocation. Help and unknown commands load every module.
+ */
+const commands: ReadonlyArray<{
+  readonly names: readonly string[];
+  readonly load: () => Promise<RegisterCommand>;
+}> = [
+  { names: ["validate"], load: async () => (await import("./commands/validate.js")).registerValidate },
+  { names: ["plan"], load: async () => (await import("./commands/plan.js")).registerPlan },
+  { names: ["get"], load: async () => (await import("./commands/get.js")).registerGet },
+  { names: ["local"], load: async () => (await import("./commands/local.js")).registerLocal },
+  { names: ["migrate"], load: async () => (await import("./commands/migrate.js")).registerMigrate },
+  { names: ["status"], load: async () => (await import("./commands/status.js")).registerStatus },
+  { names: ["replicate"], load: async () => (await import("./commands/replicate.js")).registerReplicate },
+  { names: ["mover"], load: async () => (await import("./commands/mover.js")).registerMover },
+  {
+    names: ["failover", "failback"],
+    load: async () => (await import("./commands/failover.js")).registerFailover,
+  },
+  { names: ["run"], load: async () => (await import("./commands/run.js")).registerRun },
+  { names: ["reconcile"], load: async () => (await import("./commands/reconcile.js")).registerReconcile },
+  { names: ["demo"], load: async () => (await import("./commands/demo.js")).registerDemo },
+  { names: ["version"], load: async () => (await import("./commands/version.js")).registerVersion },
 ];
+
+async function registrations(commandName: string | undefined): Promise<RegisterCommand[]> {
+  const one = commands.find((c) => commandName !== undefined && c.names.includes(commandName));
+  return Promise.all((one === undefined ? commands : [one]).map((c) => c.load()));
+}
