@@ -39,16 +39,18 @@ export function applyObject(
   }
   const info = managerInfo(def, options, store.now());
   const scope = options.subresource === "status" ? "status" : "main";
-  if (existing === undefined) {
-    if (options.subresource === "status") throw notFound(def.group, def.resource, name);
-    const merged = serverSideApply({
-      current: undefined,
+  const merge = (current: KubeObject | undefined): KubeObject =>
+    serverSideApply({
+      current,
       applied,
       schema: store.cursorOf(def),
       info,
       force: options.force === true,
       scope,
     }) as KubeObject;
+  if (existing === undefined) {
+    if (options.subresource === "status") throw notFound(def.group, def.resource, name);
+    const merged = merge(undefined);
     const managed = merged.metadata["managedFields"];
     const object = prepareCreate(store, {
       def,
@@ -64,14 +66,7 @@ export function applyObject(
   if (meta.resourceVersion !== undefined && meta.resourceVersion !== existing.metadata.resourceVersion) {
     throw staleWrite(request);
   }
-  const merged = serverSideApply({
-    current: existing,
-    applied,
-    schema: store.cursorOf(def),
-    info,
-    force: options.force === true,
-    scope,
-  }) as KubeObject;
+  const merged = merge(existing);
   (merged.metadata as Obj)["resourceVersion"] = existing.metadata.resourceVersion;
   const object = updateObject(store, {
     def,

@@ -11,11 +11,11 @@ import { crdResources, CrValidator } from "./crd.js";
 import { defaultsContext, type DefaultsContext } from "./defaults-context.js";
 import { deleteObject } from "./delete.js";
 import { GarbageCollector } from "./gc.js";
+import { listObjects } from "./list-objects.js";
 import { ObjectIndex } from "./object-index.js";
 import { patchObject } from "./patch.js";
 import { StateLog } from "./persistence.js";
 import { SchemaSource, type KindSchema } from "./schema-source.js";
-import { fieldMatcher, labelMatcher } from "./selectors.js";
 import type {
   DeleteOptions,
   ListFilter,
@@ -149,19 +149,7 @@ export class ClusterStore {
   list(def: ResourceDef, filter: ListFilter = {}): KubeObject[] {
     const bucket = this.buckets.get(storageKey(def.group, def.resource));
     if (bucket === undefined) return [];
-    const labels = labelMatcher(filter.labelSelector);
-    const fields = fieldMatcher(filter.fieldSelector);
-    const prefix =
-      def.namespaced && filter.namespace !== undefined && filter.namespace !== ""
-        ? `${filter.namespace}/`
-        : undefined;
-    const keys = [...bucket.keys()].filter((k) => prefix === undefined || k.startsWith(prefix)).sort();
-    const out: KubeObject[] = [];
-    for (const key of keys) {
-      const object = bucket.get(key);
-      if (object !== undefined && labels(object) && fields(object)) out.push(this.present(def, object));
-    }
-    return out;
+    return listObjects(bucket, { def, filter, present: (object) => this.present(def, object) });
   }
 
   /** Objects in one namespace across every namespaced resource (for namespace deletion). */
