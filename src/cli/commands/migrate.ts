@@ -6,6 +6,7 @@ import { runMigration } from "../../engine/run/index.js";
 import { DEFAULT_DIR } from "../../local/clusters.js";
 import type { ReplicationRepositorySpec } from "../../manifests/types.js";
 import { openReplicationRepository } from "../../repository/repository.js";
+import { createVolumeDataMover, moverRepositoryAccess } from "../../volumes/index.js";
 import { buildClusterClients } from "../migrate/cluster-clients.js";
 import { loadMigration } from "../migrate/load-migration.js";
 import { progressView } from "../migrate/progress-view.js";
@@ -87,6 +88,14 @@ export const registerMigrate: RegisterCommand = (program, setExit) => {
           name: `ReplicationRepository ${spec.repository}`,
         });
         closers.push(repository.close);
+        // includeVolumes: mover Jobs reach the same repository (relative paths from the cwd, as above).
+        const volumeMover =
+          spec.includeVolumes !== false
+            ? createVolumeDataMover({
+                repository: moverRepositoryAccess(repoSpec, { env: process.env, baseDir: process.cwd() }),
+                clock: systemClock,
+              })
+            : undefined;
         const view = progressView(process.stderr, process.stderr.isTTY && opts.output === undefined);
         let result;
         try {
@@ -99,6 +108,7 @@ export const registerMigrate: RegisterCommand = (program, setExit) => {
             location: { file: loaded.file, specPath: ["spec"] },
             onEvent: (e) => view.onEvent(e),
             onProgress: (e) => view.onProgress(e),
+            ...(volumeMover === undefined ? {} : { volumeMover }),
           });
         } finally {
           view.stop();

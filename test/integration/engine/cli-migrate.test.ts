@@ -76,6 +76,9 @@ spec:
   targets: [{cluster: west-1}]
   namespaces: [shop]
   startApplications: false
+  # The clusters run without controllers (no mover Jobs): this test is about the CLI; volume
+  # data through the same mover is covered by test/e2e/migration-volumes.test.ts.
+  includeVolumes: false
   namespaceMapping: {shop: shop-dr}
   storageClassMapping: {fast-ssd: standard}
   repository: default
