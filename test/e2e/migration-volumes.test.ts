@@ -82,7 +82,7 @@ describe("Migration with includeVolumes moves the claims' data with the mover", 
       volumeMover: createVolumeDataMover({
         repository: moverRepositoryAccess({ filesystem: { path: "repo" } }, { env: {}, baseDir: env.dir }),
         clock: systemClock,
-        options: { moverEnv: { FERRY_FROM_SOURCE: "1" }, pollMs: 50 },
+        options: { pollMs: 50 },
       }),
     });
   }, 120_000);

@@ -51,7 +51,7 @@ describe("ferry replicate", () => {
       execFile(
         process.execPath,
         ["bin/ferry.js", ...args],
-        { env: { ...process.env, FERRY_FROM_SOURCE: "1" }, timeout: 120_000 },
+        { env: process.env, timeout: 120_000 },
         (error, stdout, stderr) =>
           resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
       );

@@ -99,7 +99,6 @@ describe("volume replication of a consistency group between local clusters", () 
       onEvent: (e) => events.push(e),
       options: {
         force: options.force ?? true,
-        moverEnv: { FERRY_FROM_SOURCE: "1" },
         packSizeMiB: 1,
         pollMs: 50,
       },

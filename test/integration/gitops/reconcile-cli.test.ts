@@ -17,7 +17,7 @@ async function ferry(args: string[], cwd: string): Promise<{ code: number; stdou
   try {
     const { stdout, stderr } = await run("node", [join(PROJECT_ROOT, "bin", "ferry.js"), ...args], {
       cwd,
-      env: { ...process.env, FERRY_FROM_SOURCE: "1", NO_COLOR: "1" },
+      env: { ...process.env, NO_COLOR: "1" },
     });
     return { code: 0, stdout, stderr };
   } catch (e) {

@@ -51,7 +51,6 @@ spec:
       - name: ferry
         image: ghcr.io/ferry-dev/ferry:dev
         args: [version]
-        env: [{name: FERRY_FROM_SOURCE, value: "1"}]
 `,
     );
     await ok(h, ["wait", "--for=condition=Complete", "job/version", "--timeout=60s"]);
@@ -134,7 +133,6 @@ spec:
         image: ghcr.io/ferry-dev/ferry:v0.1.0
         args: ${JSON.stringify(args)}
         env:
-        - {name: FERRY_FROM_SOURCE, value: "1"}
         - {name: FERRY_REPOSITORY, value: /repo}
         - name: FERRY_REPOSITORY_KEY
           valueFrom: {secretKeyRef: {name: repo-key, key: key}}

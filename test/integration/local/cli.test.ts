@@ -28,8 +28,6 @@ describe("ferry local", () => {
   let dir: string;
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), "ferry-local-cli-"));
-    // The daemon runs bin/ferry.js: from these sources, not a possibly stale dist/.
-    process.env["FERRY_FROM_SOURCE"] = "1";
   });
   afterAll(async () => {
     await stopDaemon({ dir }).catch(() => undefined);

@@ -15,7 +15,7 @@ async function ferry(
   try {
     const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
       cwd,
-      env: { ...process.env, FERRY_FROM_SOURCE: "1" },
+      env: process.env,
     });
     return { code: 0, stdout, stderr };
   } catch (e) {

@@ -13,7 +13,7 @@ function ferry(
 ): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((done, fail) => {
     const child = spawn(process.execPath, [join(root, "bin", "ferry.js"), ...args], {
-      env: { ...process.env, FERRY_FROM_SOURCE: "1", ...env },
+      env: { ...process.env, ...env },
       stdio: ["ignore", "pipe", "pipe"],
     });
     let stdout = "";

@@ -85,7 +85,7 @@ describe("interrupted backup", () => {
         "--json",
       ],
       {
-        env: { ...process.env, FERRY_FROM_SOURCE: "1", FERRY_REPOSITORY_KEY: "kill test" },
+        env: { ...process.env, FERRY_REPOSITORY_KEY: "kill test" },
         stdio: ["ignore", "pipe", "pipe"],
       },
     );

@@ -322,7 +322,6 @@ describe("job controller", () => {
       job("version", {
         image: "ghcr.io/ferry-dev/ferry:dev",
         args: ["version"],
-        env: [{ name: "FERRY_FROM_SOURCE", value: "1" }],
       }),
     );
     await vi.waitFor(
