@@ -8,6 +8,7 @@ import type { ConnectionContext } from "../cluster/kubeconfig.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
 import type { VolumeDataMover } from "../engine/run/volume-mover.js";
+import type { DriverOptions } from "../volumes/context.js";
 import { gitRemediation } from "../gitops/executor/remediation.js";
 import type { CommitAuthor } from "../gitops/git/commit.js";
 import { openGitRemote } from "../gitops/git/open-remote.js";
@@ -24,6 +25,7 @@ import { createControllerMetrics, type ControllerMetrics } from "./metrics.js";
 import { createReconciler, type ReconcileSummary, type Reconciler } from "./reconciler.js";
 import { repositoryOpener } from "./repositories.js";
 import { statusRecordStore } from "./status-records.js";
+import { volumeWiring } from "./volumes.js";
 
 export interface ControllerOptions {
   /** A path, `file://` or http(s) URL of the desired-state repo. */
@@ -44,6 +46,8 @@ export interface ControllerOptions {
   readonly github?: GitHubPort;
   readonly author?: CommitAuthor;
   readonly volumeMover?: VolumeDataMover;
+  /** Options of the volume driver (mover image, poll interval, …). */
+  readonly volumeOptions?: DriverOptions;
   readonly concurrency?: number;
 }
 
@@ -124,6 +128,12 @@ async function build(options: ControllerOptions, metrics?: ControllerMetrics): P
     ...(options.github === undefined ? {} : { github: options.github }),
     ...(metrics === undefined ? {} : { metrics }),
     ...(options.volumeMover === undefined ? {} : { volumeMover: options.volumeMover }),
+    volumes: volumeWiring({
+      env: options.env,
+      baseDir: options.baseDir,
+      clock: options.clock,
+      ...(options.volumeOptions === undefined ? {} : { driver: options.volumeOptions }),
+    }),
     ...(options.concurrency === undefined ? {} : { concurrency: options.concurrency }),
   });
   return {

@@ -25,6 +25,7 @@ import type { ClusterConnector } from "./connect.js";
 import type { ControllerMetrics } from "./metrics.js";
 import type { RepositoryOpener } from "./repositories.js";
 import type { StatusRecordStore } from "./status-records.js";
+import type { VolumeWiring } from "./volumes.js";
 
 export interface ReconcilerDeps {
   readonly source: GitSource;
@@ -38,6 +39,8 @@ export interface ReconcilerDeps {
   readonly remediation?: RemediationPort;
   readonly metrics?: ControllerMetrics;
   readonly volumeMover?: VolumeDataMover;
+  /** Volume data for Migrations and VolumeReplications (per ReplicationRepository). */
+  readonly volumes?: VolumeWiring;
   /** Objects reconciled at once (default 4). */
   readonly concurrency?: number;
   /** The commit status context (default `ferry/reconcile`). */
@@ -112,6 +115,7 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
         ) {
           await setCommitStatus(commit, "pending", "Ferry is running migrations for this commit");
         }
+        const volumes = deps.volumes?.forState(loadResult.state);
         const executed = await executePlan(plan, records, {
           clusters,
           repositoryFor: deps.repositories.forState(loadResult.state),
@@ -121,6 +125,9 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
           branch: deps.source.branch,
           ...(deps.remediation === undefined ? {} : { remediation: deps.remediation }),
           ...(deps.volumeMover === undefined ? {} : { volumeMover: deps.volumeMover }),
+          ...(volumes === undefined
+            ? {}
+            : { volumes, volumeMoverFor: (name: string) => volumes.moverFor(name) }),
           ...(deps.concurrency === undefined ? {} : { concurrency: deps.concurrency }),
           ...(signal === undefined ? {} : { signal }),
           onRun: (_name, result) => {

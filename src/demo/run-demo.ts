@@ -18,7 +18,7 @@ import { startController, type RunningController } from "../controller/controlle
 import { DEFAULT_STATUS_BRANCH } from "../gitops/git/status-writer.js";
 import { parseReport, type MigrationReport } from "../gitops/reconcile/report.js";
 import { reportPath } from "../gitops/reconcile/plan.js";
-import { DEFAULT_CLUSTERS, startLocalClusters } from "../local/clusters.js";
+import { DEFAULT_CLUSTERS, startLocalClusters, type LocalClusters } from "../local/clusters.js";
 import { processAlive, readDaemonInfo } from "../local/daemon.js";
 import { createFleetRepo, projectRoot } from "./fleet-repo.js";
 import { installSampleApp } from "./sample-app.js";
@@ -97,6 +97,8 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     const path = reportPath("Migration", { name: DEMO_MIGRATION });
     let finished: string | undefined;
     let wake: (() => void) | undefined;
+    // Every reconcile hands each VolumeReplication to the driver: print only what changes.
+    const printed = new Map<string, string>();
     controller = await startController({
       repo,
       branch: "main",
@@ -109,6 +111,9 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       intervalMs: 1000,
       onReconcile: (summary) => {
         for (const o of summary.outcomes) {
+          const line = `${o.action} ${o.phase ?? ""} ${o.error ?? ""}`;
+          if (printed.get(o.path) === line) continue;
+          printed.set(o.path, line);
           print(
             `  [${elapsed()}] ${o.action} ${o.path}${o.phase === undefined ? "" : ` → ${o.phase}`}${o.error === undefined ? "" : ` (error: ${o.error})`}`,
           );
@@ -150,7 +155,16 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       throw new FerryError("NotFound", `no report at ${path} on ${DEFAULT_STATUS_BRANCH}`);
     const commits = await git.log({ fs, dir: repo, ref: DEFAULT_STATUS_BRANCH });
     describe(report, print);
-    printWhereToLook({ print, repo, kubeconfig, path, clustersDir, commits: commits.length });
+    const targetVolume = await claimDirectory(local, "west-1", DEMO_NAMESPACE, "shop-data");
+    printWhereToLook({
+      print,
+      repo,
+      kubeconfig,
+      path,
+      clustersDir,
+      commits: commits.length,
+      ...(targetVolume === undefined ? {} : { targetVolume }),
+    });
     return {
       dir,
       repo,
@@ -166,6 +180,30 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `Local clusters stopped (${elapsed()}); their state is kept in ${relative(process.cwd(), clustersDir) || clustersDir}.`,
     );
   }
+}
+
+/** The directory of a local cluster's claim (its PV's hostPath), while the clusters run. */
+async function claimDirectory(
+  local: LocalClusters,
+  cluster: string,
+  namespace: string,
+  name: string,
+): Promise<string | undefined> {
+  const client = new KubeClusterClient(
+    cluster,
+    kubeConfigFor(
+      cluster,
+      { local: { name: cluster } },
+      { env: {}, baseDir: ".", localKubeconfig: local.kubeconfigPath },
+    ),
+  );
+  const claim = (await client.get({ apiVersion: "v1", kind: "PersistentVolumeClaim", namespace, name })) as
+    { spec?: { volumeName?: string } } | undefined;
+  const volume = claim?.spec?.volumeName;
+  if (volume === undefined || volume === "") return undefined;
+  const pv = (await client.get({ apiVersion: "v1", kind: "PersistentVolume", name: volume })) as
+    { spec?: { hostPath?: { path?: string } } } | undefined;
+  return pv?.spec?.hostPath?.path;
 }
 
 async function readStatusFile(repo: string, path: string): Promise<string | undefined> {
@@ -205,6 +243,7 @@ function describe(report: MigrationReport, print: (line: string) => void): void 
     );
   }
   const volumes = status.conditions?.find((c) => c.type === "VolumesReplicated");
+  if (volumes?.status === "True") print(`  volume data: ${volumes.message}`);
   if (volumes !== undefined && volumes.status !== "True") {
     print(
       `  NOT moved: volume data — ${volumes.message} (${volumes.reason}); the claim exists on the targets, empty.`,
@@ -222,6 +261,7 @@ function printWhereToLook(o: {
   path: string;
   clustersDir: string;
   commits: number;
+  targetVolume?: string;
 }): void {
   const rel = (p: string): string => relative(process.cwd(), p) || p;
   const { print } = o;
@@ -237,5 +277,7 @@ function printWhereToLook(o: {
   print(
     `  kubectl --kubeconfig ${rel(o.kubeconfig)} --context west-1 get deploy shop-web -n ${DEMO_NAMESPACE} -o yaml   # provenance labels, desired hash`,
   );
+  if (o.targetVolume !== undefined)
+    print(`  ls -l ${rel(o.targetVolume)}        # shop-data's files, moved to west-1 by the mover`);
   print(`  ${ferry} local down --dir ${rel(o.clustersDir)}`);
 }

@@ -3,14 +3,15 @@
  * desired state, the sample app, the controller until the example Migration completes, then
  * the clusters stopped with their state kept.
  */
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/core/clock.js";
 import { silentLogger } from "../../src/core/logger.js";
 import { runDemo } from "../../src/demo/run-demo.js";
+import { SAMPLE_FILES } from "../../src/demo/sample-app.js";
 import { runGit } from "../helpers/git-http-server.js";
 
 describe("the demo", () => {
@@ -34,7 +35,13 @@ describe("the demo", () => {
     expect(out).toContain("Migration shop-to-west: Completed");
     expect(out).toMatch(/restore on west-1: Completed \(created \d+/);
     expect(out).toMatch(/restore on west-2: Completed \(created \d+/);
-    expect(out).toContain("NOT moved: volume data");
+    // includeVolumes: the claim's files are on the targets, moved by the volume mover.
+    expect(out).not.toContain("NOT moved");
+    expect(out).toMatch(/volume data: /);
+    const listed = /ls -l (\S+)/.exec(out)?.[1];
+    expect(listed, out).toBeDefined();
+    for (const [name, text] of Object.entries(SAMPLE_FILES))
+      expect(readFileSync(resolve(listed ?? "", name), "utf8")).toBe(text);
     expect(out).toContain("log --stat ferry/status");
     expect(out).toContain("--context west-1 get all,cm,secret,pvc -n shop");
     expect(out).toMatch(/node \S*bin\/ferry.js local up --dir /);

@@ -23,6 +23,7 @@ import {
 } from "../reconcile/report.js";
 import type { ReconcileAction, ReconcilePlan, StatusRecords } from "../reconcile/types.js";
 import { remediateRun } from "./remediate-run.js";
+import { deleteVolumeReplication, replicateVolumes, type ExecutorVolumes } from "./replicate-volumes.js";
 import { readInventory, writtenObjects } from "./inventory.js";
 import type { RemediationPort } from "./remediation.js";
 
@@ -38,6 +39,10 @@ export interface ExecutorDeps {
   readonly branch: string;
   readonly remediation?: RemediationPort;
   readonly volumeMover?: VolumeDataMover;
+  /** The volume mover of a ReplicationRepository (used when `volumeMover` is not given). */
+  readonly volumeMoverFor?: (repository: string) => VolumeDataMover | undefined;
+  /** The volume driver's wiring, for VolumeReplications. */
+  readonly volumes?: ExecutorVolumes;
   /** Objects reconciled at once (default 4). */
   readonly concurrency?: number;
   readonly signal?: AbortSignal;
@@ -129,6 +134,14 @@ async function execute(
       return startMigration(action, commit, records, files, deps);
     case "run-schedule":
       return runSchedule(action, commit, records, files, deps);
+    case "replicate-volumes": {
+      const done = await replicateVolumes(action, commit, records.get(action.path), files, deps);
+      return { action: action.type, path: action.path, ...done };
+    }
+    case "delete-replication": {
+      const done = await deleteVolumeReplication(action, files, deps);
+      return { action: action.type, path: action.path, ...done };
+    }
   }
 }
 
@@ -155,7 +168,7 @@ async function startMigration(
     clock: deps.clock,
     location: { file: location.file, specPath: ["spec"] },
     ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-    ...(deps.volumeMover === undefined ? {} : { volumeMover: deps.volumeMover }),
+    ...moverOf(deps, spec.repository),
   });
   deps.onRun?.(metadata.name, result);
   const previous = records.get(action.path);
@@ -219,7 +232,7 @@ async function runSchedule(
       repositoryFor: deps.repositoryFor,
       clock: deps.clock,
       ...(deps.signal === undefined ? {} : { signal: deps.signal }),
-      ...(deps.volumeMover === undefined ? {} : { volumeMover: deps.volumeMover }),
+      ...moverOf(deps, manifest.spec.template.spec.repository),
     });
     state = result.state[key] ?? state;
     // The latest run decides the schedule's remediation proposal (one branch per schedule).
@@ -283,6 +296,12 @@ async function runSchedule(
     ...(phase === undefined ? {} : { phase }),
     ...(remediation === undefined ? {} : { remediation }),
   };
+}
+
+/** The volume mover for a run through `repository`, if one is wired. */
+function moverOf(deps: ExecutorDeps, repository: string): { volumeMover?: VolumeDataMover } {
+  const mover = deps.volumeMover ?? deps.volumeMoverFor?.(repository);
+  return mover === undefined ? {} : { volumeMover: mover };
 }
 
 function ns(namespace: string | undefined): { namespace?: string } {

@@ -96,10 +96,48 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
     }
   }
 
+  for (const object of input.load.state.list("VolumeReplication")) {
+    const { metadata, spec } = object.manifest;
+    const path = reportPath("VolumeReplication", metadata);
+    desired.add(path);
+    const record = records.get(path);
+    actions.push({
+      type: "replicate-volumes",
+      path,
+      object,
+      groups: new Map(
+        input.load.state
+          .list("VolumeGroup")
+          .filter((g) => g.manifest.metadata.namespace === metadata.namespace)
+          .map((g) => [g.manifest.metadata.name, g.manifest]),
+      ),
+      policies: new Map(
+        input.load.state.list("SchedulePolicy").map((p) => [p.manifest.metadata.name, p.manifest]),
+      ),
+      specHash: specHash(spec),
+      ...(record?.kind === "VolumeReplication" ? { status: record.status } : {}),
+    });
+  }
+
   for (const [path, report] of [...records.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {
     if (report.kind === "Validation" || desired.has(path)) continue;
     if (report.kind === "ScheduleRun" && referencedRuns.has(path)) continue;
     const branch = report.remediation?.branch;
+    if (report.kind === "VolumeReplication") {
+      actions.push({
+        type: "delete-replication",
+        path,
+        replication: {
+          apiVersion: "ferry.dev/v1alpha1",
+          kind: "VolumeReplication",
+          metadata: { name: report.name, namespace: report.namespace },
+          spec: report.spec,
+        },
+        status: report.status,
+        ...(branch === undefined ? {} : { remediationBranch: branch }),
+      });
+      continue;
+    }
     actions.push({
       type: "forget",
       path,

@@ -8,7 +8,8 @@
 import { parse } from "yaml";
 import { renderStatusYaml } from "../../engine/status/render-yaml.js";
 import type { ScheduleState } from "../../engine/run/run-schedules.js";
-import type { Problem } from "../../manifests/types.js";
+import type { Problem, VolumeReplicationSpec } from "../../manifests/types.js";
+import type { VolumeReplicationStatus } from "../../volumes/types.js";
 import type { DriftItem, InventoryItem } from "./drift.js";
 
 export const REPORT_API_VERSION = "ferry.dev/v1alpha1";
@@ -54,7 +55,24 @@ export interface ValidationReport {
   readonly problems: readonly Problem[];
 }
 
-export type Report = MigrationReport | ScheduleReport | ValidationReport;
+/**
+ * The report of a VolumeReplication: the driver's status (read back and passed to the next
+ * reconcile, which is how a cycle resumes and a role swap is noticed) and the spec it ran for
+ * (a removed replication is deleted from it, honouring retainSnapshotsOnDeletion).
+ */
+export interface VolumeReplicationReport {
+  readonly kind: "VolumeReplication";
+  readonly name: string;
+  readonly namespace: string;
+  readonly source?: { readonly file?: string; readonly commit?: string };
+  readonly specHash?: string;
+  readonly spec: VolumeReplicationSpec;
+  readonly status: VolumeReplicationStatus;
+  /** The failover proposal's branch (and PR) while one is open. */
+  readonly remediation?: RemediationRecord;
+}
+
+export type Report = MigrationReport | ScheduleReport | ValidationReport | VolumeReplicationReport;
 
 /** Deterministic YAML for a report. */
 export function renderReport(report: Report): string {
@@ -79,6 +97,18 @@ export function renderReport(report: Report): string {
     report.namespace === undefined
       ? { name: report.name }
       : { name: report.name, namespace: report.namespace };
+  if (report.kind === "VolumeReplication") {
+    return renderStatusYaml({
+      apiVersion: REPORT_API_VERSION,
+      kind: report.kind,
+      metadata,
+      source: report.source,
+      specHash: report.specHash,
+      spec: report.spec,
+      status: report.status,
+      remediation: report.remediation,
+    });
+  }
   if (report.kind === "MigrationSchedule") {
     return renderStatusYaml({
       apiVersion: REPORT_API_VERSION,
@@ -139,6 +169,22 @@ export function parseReport(text: string): Report | undefined {
         ...(Array.isArray(d["problems"]) ? { problems: d["problems"] as string[] } : {}),
         ...(d["remediation"] === undefined ? {} : { remediation: d["remediation"] as RemediationRecord }),
       };
+    case "VolumeReplication": {
+      const ns = namespace.namespace;
+      if (name === undefined || ns === undefined) return undefined;
+      if (typeof d["spec"] !== "object" || d["spec"] === null) return undefined;
+      if (typeof d["status"] !== "object" || d["status"] === null) return undefined;
+      return {
+        kind: "VolumeReplication",
+        name,
+        namespace: ns,
+        ...specHash,
+        ...(d["source"] === undefined ? {} : { source: d["source"] as MigrationReport["source"] & object }),
+        spec: d["spec"] as VolumeReplicationSpec,
+        status: d["status"] as VolumeReplicationStatus,
+        ...(d["remediation"] === undefined ? {} : { remediation: d["remediation"] as RemediationRecord }),
+      };
+    }
     case "Migration":
     case "ScheduleRun":
       if (name === undefined) return undefined;

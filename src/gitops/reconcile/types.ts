@@ -7,7 +7,10 @@ import type {
   MigrationSchedule,
   Problem,
   SchedulePolicy,
+  VolumeGroup,
+  VolumeReplication,
 } from "../../manifests/types.js";
+import type { VolumeReplicationStatus } from "../../volumes/types.js";
 import type { DriftItem, LiveFingerprints } from "./drift.js";
 import type { Report } from "./report.js";
 
@@ -62,6 +65,26 @@ export type ReconcileAction =
       readonly due: readonly DueRun[];
     }
   | { readonly type: "report-drift"; readonly path: string; readonly drift: readonly DriftItem[] }
+  | {
+      /** Every pass: the volume driver decides whether a cycle, a role swap or nothing is due. */
+      readonly type: "replicate-volumes";
+      readonly path: string;
+      readonly object: LoadedObject<VolumeReplication>;
+      /** VolumeGroups of the replication's namespace, by name. */
+      readonly groups: ReadonlyMap<string, VolumeGroup>;
+      readonly policies: ReadonlyMap<string, SchedulePolicy>;
+      readonly specHash: string;
+      /** The status the last reconcile wrote (undefined the first time). */
+      readonly status?: VolumeReplicationStatus;
+    }
+  | {
+      /** A VolumeReplication removed from Git: stop it (the report keeps the spec it ran with). */
+      readonly type: "delete-replication";
+      readonly path: string;
+      readonly replication: VolumeReplication;
+      readonly status: VolumeReplicationStatus;
+      readonly remediationBranch?: string;
+    }
   | {
       readonly type: "forget";
       readonly path: string;

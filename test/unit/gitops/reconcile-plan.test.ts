@@ -62,8 +62,11 @@ function upToDate(): Map<string, Report> {
   return records;
 }
 
-const plan = (records: Map<string, Report>, live = new Map<string, LiveFingerprints>(), load = valid) =>
-  planReconcile({ commit: "c0ffee", load, records, live, now: NOW });
+/** The plan without its VolumeReplication actions (planned every pass; see their own tests below). */
+const plan = (records: Map<string, Report>, live = new Map<string, LiveFingerprints>(), load = valid) => {
+  const all = planReconcile({ commit: "c0ffee", load, records, live, now: NOW });
+  return { ...all, actions: all.actions.filter((a) => a.type !== "replicate-volumes") };
+};
 
 describe("planReconcile: migrations", () => {
   it("plans nothing when every report is up to date and nothing is due", () => {
@@ -270,6 +273,75 @@ describe("planReconcile: drift", () => {
     expect(plan(records, live(synced, {})).actions).toEqual([]);
     expect(plan(records, live(synced, { "ConfigMap/shop/settings": "aaa" })).actions).toEqual([
       { type: "report-drift", path: MIGRATION, drift: [] },
+    ]);
+  });
+});
+
+describe("planReconcile: volume replications", () => {
+  const REPLICATION = "status/volumereplication/shop/pg-dr.yaml";
+  const status = {
+    phase: "Idle" as const,
+    role: { source: "east-1", target: "west-1" },
+    conditions: [],
+  };
+
+  it("hands every VolumeReplication to the driver on every pass, with its last status", () => {
+    const records = upToDate();
+    const first = planReconcile({ commit: "c0ffee", load: valid, records, live: new Map(), now: NOW });
+    const replications = valid.state.list("VolumeReplication");
+    expect(replications.length).toBeGreaterThan(0);
+    const actions = first.actions.filter((a) => a.type === "replicate-volumes");
+    expect(actions.map((a) => a.path).sort()).toEqual(
+      replications
+        .map(
+          (r) => `status/volumereplication/${r.manifest.metadata.namespace}/${r.manifest.metadata.name}.yaml`,
+        )
+        .sort(),
+    );
+    const pg = actions.find((a) => a.path === REPLICATION);
+    expect(pg?.type === "replicate-volumes" && pg.status).toBeUndefined();
+    // The VolumeGroups of the replication's namespace, by name.
+    expect(pg?.type === "replicate-volumes" ? [...pg.groups.keys()] : []).toContain("pg");
+
+    const spec = valid.state.get("VolumeReplication", "pg-dr", "shop")?.manifest.spec;
+    if (spec === undefined) throw new Error("fixture: pg-dr");
+    records.set(REPLICATION, { kind: "VolumeReplication", name: "pg-dr", namespace: "shop", spec, status });
+    const again = planReconcile({ commit: "c0ffee", load: valid, records, live: new Map(), now: NOW });
+    const next = again.actions.find((a) => a.path === REPLICATION);
+    expect(next).toMatchObject({ type: "replicate-volumes", status });
+  });
+
+  it("deletes a removed VolumeReplication with the spec its report kept", () => {
+    const records = upToDate();
+    const spec = {
+      source: { cluster: "east-1", volumeGroup: "gone" },
+      target: { cluster: "west-1", volumeGroup: "gone" },
+      pvcMap: { a: "a" },
+      schedule: "*/5 * * * *",
+      retainSnapshotsOnDeletion: false,
+    };
+    const path = "status/volumereplication/shop/gone.yaml";
+    records.set(path, {
+      kind: "VolumeReplication",
+      name: "gone",
+      namespace: "shop",
+      spec,
+      status,
+      remediation: { branch: "ferry/remediate/volumereplication-shop-gone" },
+    });
+    expect(plan(records).actions).toEqual([
+      {
+        type: "delete-replication",
+        path,
+        replication: {
+          apiVersion: "ferry.dev/v1alpha1",
+          kind: "VolumeReplication",
+          metadata: { name: "gone", namespace: "shop" },
+          spec,
+        },
+        status,
+        remediationBranch: "ferry/remediate/volumereplication-shop-gone",
+      },
     ]);
   });
 });

@@ -1,0 +1,168 @@
+/**
+ * The executor's VolumeReplication actions. Every reconcile hands each replication to the
+ * volume driver with the status its last report holds; the driver decides whether a cycle is
+ * due (RPO), whether a merged role swap must be carried out, or nothing. The returned status
+ * is the new report. A failover proposal from the driver becomes a remediation branch (and PR)
+ * with the roles swapped in the manifest, withdrawn once it is no longer proposed. A removed
+ * replication is stopped with `deleteReplication` (target snapshots kept unless
+ * `retainSnapshotsOnDeletion: false`) and its report removed.
+ */
+import type { ClusterClient } from "../../cluster/port.js";
+import type { Clock } from "../../core/clock.js";
+import type { Logger } from "../../core/logger.js";
+import type { TreeSource } from "../../manifests/types.js";
+import type { DriverOptions } from "../../volumes/context.js";
+import { deleteReplication } from "../../volumes/delete.js";
+import { failoverPullRequest } from "../../volumes/failover-proposal.js";
+import { replicateGroup } from "../../volumes/replicate-group.js";
+import type { MoverRepositoryAccess } from "../../volumes/repository-location.js";
+import type { VolumeReplicationStatus } from "../../volumes/types.js";
+import { renderReport, type RemediationRecord, type Report } from "../reconcile/report.js";
+import type { ReconcileAction } from "../reconcile/types.js";
+import type { RemediationPort } from "./remediation.js";
+
+/** What the executor needs to run the volume driver (built per desired state by the controller). */
+export interface ExecutorVolumes {
+  /** Where mover Jobs reach the ReplicationRepository of this name (secrets from the controller's env). */
+  accessFor(repository: string): MoverRepositoryAccess;
+  readonly options?: DriverOptions;
+}
+
+export interface VolumeActionDeps {
+  readonly clusters: ReadonlyMap<string, ClusterClient>;
+  readonly clock: Clock;
+  readonly logger: Logger;
+  readonly tree: TreeSource;
+  readonly branch: string;
+  readonly remediation?: RemediationPort;
+  readonly volumes?: ExecutorVolumes;
+  readonly signal?: AbortSignal;
+}
+
+export interface VolumeActionOutcome {
+  readonly phase: string;
+  readonly remediation?: RemediationRecord;
+}
+
+/** One reconcile of one VolumeReplication; sets its report in `files`. */
+export async function replicateVolumes(
+  action: Extract<ReconcileAction, { type: "replicate-volumes" }>,
+  commit: string,
+  before: Report | undefined,
+  files: Map<string, string | null>,
+  deps: VolumeActionDeps,
+): Promise<VolumeActionOutcome> {
+  const { manifest, location } = action.object;
+  const { metadata, spec } = manifest;
+  if (deps.volumes === undefined) {
+    throw new Error("volume replication is not configured in this controller");
+  }
+  const status = await replicateGroup({
+    replication: manifest,
+    groups: action.groups,
+    clusters: deps.clusters,
+    repository: deps.volumes.accessFor(spec.repository ?? "default"),
+    policies: action.policies,
+    clock: deps.clock,
+    ...(action.status === undefined ? {} : { status: action.status }),
+    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+    ...(deps.volumes.options === undefined ? {} : { options: deps.volumes.options }),
+    onEvent: (e) => {
+      if (e.type === "State")
+        deps.logger.info({ replication: metadata.name, cycle: e.cycle, state: e.state }, "volume cycle");
+    },
+  });
+  const previous = before?.kind === "VolumeReplication" ? before.remediation : undefined;
+  const remediation = await failoverRemediation({
+    status,
+    previous,
+    hadProposal: action.status?.failoverProposal !== undefined,
+    object: action.object,
+    commit,
+    deps,
+  });
+  files.set(
+    action.path,
+    renderReport({
+      kind: "VolumeReplication",
+      name: metadata.name,
+      namespace: metadata.namespace,
+      source: { file: location.file, commit },
+      specHash: action.specHash,
+      spec,
+      status,
+      ...(remediation === undefined ? {} : { remediation }),
+    }),
+  );
+  return { phase: status.phase, ...(remediation === undefined ? {} : { remediation }) };
+}
+
+/** Proposes the failover once (kept while the driver still proposes it), withdraws it after. */
+async function failoverRemediation(input: {
+  status: VolumeReplicationStatus;
+  previous: RemediationRecord | undefined;
+  hadProposal: boolean;
+  object: Extract<ReconcileAction, { type: "replicate-volumes" }>["object"];
+  commit: string;
+  deps: VolumeActionDeps;
+}): Promise<RemediationRecord | undefined> {
+  const { status, previous, deps } = input;
+  const { manifest, location } = input.object;
+  const { name, namespace } = manifest.metadata;
+  if (status.failoverProposal === undefined) {
+    if (previous !== undefined)
+      await deps.remediation?.withdraw(
+        previous.branch,
+        `VolumeReplication ${namespace}/${name}: a failover is no longer proposed (the source answers again, or the roles were swapped).`,
+        deps.signal,
+      );
+    return undefined;
+  }
+  if (deps.remediation === undefined) return previous;
+  if (previous !== undefined && input.hadProposal) return previous;
+  const text = new TextDecoder().decode(await deps.tree.read(location.file));
+  const pr = failoverPullRequest({ status, name, namespace, file: location.file, text });
+  if (!pr.ok) {
+    deps.logger.warn({ replication: name, problem: pr.problem }, "cannot propose the failover");
+    return previous;
+  }
+  if (pr.proposal === undefined) return previous;
+  return deps.remediation.propose({
+    subject: { kind: "VolumeReplication", name, namespace },
+    base: input.commit,
+    baseBranch: deps.branch,
+    changes: [{ path: location.file, content: pr.proposal.text }],
+    title: pr.proposal.title,
+    body: pr.proposal.body,
+    ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+  });
+}
+
+/** Stops a removed VolumeReplication; its report goes unless the cleanup was incomplete (retried). */
+export async function deleteVolumeReplication(
+  action: Extract<ReconcileAction, { type: "delete-replication" }>,
+  files: Map<string, string | null>,
+  deps: VolumeActionDeps,
+): Promise<VolumeActionOutcome> {
+  const status = await deleteReplication({
+    replication: action.replication,
+    status: action.status,
+    clusters: deps.clusters,
+    clock: deps.clock,
+  });
+  if (action.remediationBranch !== undefined)
+    await deps.remediation?.withdraw(
+      action.remediationBranch,
+      "The VolumeReplication this failover proposal was for was removed; Ferry closed this proposal.",
+      deps.signal,
+    );
+  const incomplete = status.conditions.some((c) => c.type === "Deleted" && c.status === "False");
+  const { name, namespace } = action.replication.metadata;
+  files.set(
+    action.path,
+    incomplete
+      ? renderReport({ kind: "VolumeReplication", name, namespace, spec: action.replication.spec, status })
+      : null,
+  );
+  return { phase: status.phase };
+}
