@@ -98,7 +98,7 @@ export async function replicateVolumes(
 }
 
 /** Proposes the failover once (kept while the driver still proposes it), withdraws it after. */
-async function failoverRemediation(input: {
+export async function failoverRemediation(input: {
   status: VolumeReplicationStatus;
   previous: RemediationRecord | undefined;
   hadProposal: boolean;
