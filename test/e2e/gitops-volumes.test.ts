@@ -166,6 +166,16 @@ describe("the GitOps loop replicates volumes and fails over on a merged role swa
     expect(doc.status.role).toEqual({ source: "east-1", target: "west-1" });
     expect(doc.status.lastConsistent?.sourceCluster).toBe("east-1");
     await sameTrees("east-1", "west-1");
+
+    // The next reconcile finds no cycle due (RPO): only the lag grew, so no status commit.
+    const again = new Promise<ReconcileSummary>((resolve) =>
+      waiters.push({ pred: (s) => s.commit === summary.commit, resolve }),
+    );
+    controller.trigger();
+    const idle = await again;
+    expect(idle.outcomes.find((o) => o.path === REPORT)).toMatchObject({ phase: "Idle" });
+    expect(idle.statusCommit).toBeUndefined();
+    expect(report().status.lastCycle?.id).toBe(doc.status.lastCycle?.id);
   }, 120_000);
 
   it("a pushed role swap fails over: workloads start on west-1 and data flows west-1 → east-1", async () => {

@@ -57,7 +57,7 @@ export async function replicateVolumes(
   if (deps.volumes === undefined) {
     throw new Error("volume replication is not configured in this controller");
   }
-  const status = await replicateGroup({
+  const returned = await replicateGroup({
     replication: manifest,
     groups: action.groups,
     clusters: deps.clusters,
@@ -72,6 +72,10 @@ export async function replicateVolumes(
         deps.logger.info({ replication: metadata.name, cycle: e.cycle, state: e.state }, "volume cycle");
     },
   });
+  // Only the lag changed (it grows every second): keep the last report, so an idle
+  // replication does not make a status commit on every poll.
+  const status =
+    action.status !== undefined && sameButLag(action.status, returned) ? action.status : returned;
   const previous = before?.kind === "VolumeReplication" ? before.remediation : undefined;
   const remediation = await failoverRemediation({
     status,
@@ -95,6 +99,28 @@ export async function replicateVolumes(
     }),
   );
   return { phase: status.phase, ...(remediation === undefined ? {} : { remediation }) };
+}
+
+/** Equal but for `lagSeconds` and the lag quoted in the WithinRPO message (its verdict counts). */
+export function sameButLag(a: VolumeReplicationStatus, b: VolumeReplicationStatus): boolean {
+  const strip = (s: VolumeReplicationStatus): unknown => ({
+    ...s,
+    lagSeconds: undefined,
+    conditions: s.conditions.map((c) => (c.type === "WithinRPO" ? { ...c, message: undefined } : c)),
+  });
+  return stableJson(strip(a)) === stableJson(strip(b));
+}
+
+/** JSON with sorted keys and without undefined values (a YAML round trip reorders keys). */
+function stableJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(stableJson).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const entries = Object.entries(value as Record<string, unknown>)
+      .filter(([, v]) => v !== undefined)
+      .sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0));
+    return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${stableJson(v)}`).join(",")}}`;
+  }
+  return JSON.stringify(value);
 }
 
 /** Proposes the failover once (kept while the driver still proposes it), withdraws it after. */

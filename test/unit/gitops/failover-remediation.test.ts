@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { silentLogger } from "../../../src/core/logger.js";
 import { systemClock } from "../../../src/core/clock.js";
 import type { ProposeRequest, RemediationPort } from "../../../src/gitops/executor/remediation.js";
-import { failoverRemediation } from "../../../src/gitops/executor/replicate-volumes.js";
+import { failoverRemediation, sameButLag } from "../../../src/gitops/executor/replicate-volumes.js";
 import { loadDesiredState } from "../../../src/manifests/load.js";
 import { memoryTree } from "../../../src/manifests/tree-memory.js";
 import type { LoadedObject, VolumeReplication } from "../../../src/manifests/types.js";
@@ -120,5 +120,34 @@ describe("failover proposals of the volume driver as remediation branches", () =
     expect(content).toContain("# the shop's database");
     expect(content).toMatch(/source: \{ ?cluster: west-1/);
     expect(content).toMatch(/target: \{ ?cluster: east-1/);
+  });
+});
+
+describe("sameButLag: an idle replication's report is not rewritten for its growing lag", () => {
+  const within = (lag: number, status: "True" | "False" = "True") => ({
+    ...idle,
+    lagSeconds: lag,
+    conditions: [
+      {
+        type: "WithinRPO",
+        status,
+        reason: status === "True" ? "LagWithinRPO" : "LagBeyondRPO",
+        message: `last consistent copy ${lag}s old`,
+        lastTransitionTime: "2026-03-02T09:00:00.000Z",
+      },
+    ],
+  });
+  it.each([
+    ["only the lag grew", within(10), within(70), true],
+    ["the WithinRPO verdict flipped", within(10), within(900, "False"), false],
+    ["the phase changed", within(10), { ...within(10), phase: "Replicating" as const }, false],
+    [
+      "a key order from a YAML round trip",
+      { conditions: [], role: idle.role, phase: "Idle" as const },
+      idle,
+      true,
+    ],
+  ] as const)("%s", (_what, a, b, same) => {
+    expect(sameButLag(a, b)).toBe(same);
   });
 });

@@ -8,6 +8,29 @@ import type { KubeObject } from "../../../src/engine/kube-object.js";
 describe("status reports", () => {
   it.each<[string, Report]>([
     [
+      "a volume replication",
+      {
+        kind: "VolumeReplication",
+        name: "pg-dr",
+        namespace: "shop",
+        source: { file: "environments/prod/pg-dr.yaml", commit: "abc" },
+        specHash: "77",
+        spec: {
+          source: { cluster: "east-1", volumeGroup: "pg" },
+          target: { cluster: "west-1", volumeGroup: "pg" },
+          pvcMap: { "data-pg-0": "data-pg-0" },
+          schedule: "*/5 * * * *",
+        },
+        status: {
+          phase: "Idle",
+          role: { source: "east-1", target: "west-1" },
+          conditions: [],
+          lagSeconds: 12,
+        },
+        remediation: { branch: "ferry/remediate/volumereplication-shop-pg-dr", commit: "c" },
+      },
+    ],
+    [
       "a migration",
       {
         kind: "Migration",
