@@ -15,11 +15,15 @@ describe("KubeClusterClient against a local cluster", () => {
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), "ferry-cluster-"));
     local = await startLocalClusters({ dir, clusters: ["east-1"], controllers: false });
-    const kc = kubeConfigFor("east-1", { local: { name: "east-1" } }, {
-      env: {},
-      baseDir: dir,
-      localKubeconfig: local.kubeconfigPath,
-    });
+    const kc = kubeConfigFor(
+      "east-1",
+      { local: { name: "east-1" } },
+      {
+        env: {},
+        baseDir: dir,
+        localKubeconfig: local.kubeconfigPath,
+      },
+    );
     client = new KubeClusterClient("east-1", kc);
   });
 
