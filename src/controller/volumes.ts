@@ -8,10 +8,13 @@ import type { Clock } from "../core/clock.js";
 import { FerryError } from "../core/errors.js";
 import type { VolumeDataMover } from "../engine/run/volume-mover.js";
 import type { ExecutorVolumes } from "../gitops/executor/replicate-volumes.js";
-import type { DesiredState } from "../manifests/types.js";
+import type { DesiredState, ReplicationRepositorySpec } from "../manifests/types.js";
 import type { DriverOptions } from "../volumes/context.js";
 import { createVolumeDataMover } from "../volumes/data-mover.js";
 import { moverRepositoryAccess, type MoverRepositoryAccess } from "../volumes/repository-location.js";
+
+/** The embedded default repository: a folder under the base directory. */
+const EMBEDDED_DEFAULT: ReplicationRepositorySpec = { filesystem: { path: ".ferry/repository" } };
 
 export interface VolumeWiring {
   forState(state: DesiredState): ExecutorVolumes & {
@@ -37,10 +40,14 @@ export function volumeWiring(options: {
   return {
     forState(state) {
       const accessFor = (name: string): MoverRepositoryAccess => {
-        const manifest = state.get("ReplicationRepository", name)?.manifest;
-        if (manifest === undefined)
+        // A VolumeReplication's `repository` is optional: without a ReplicationRepository
+        // `default`, the embedded default (as `ferry replicate` and `ferry migrate` use).
+        const spec =
+          state.get("ReplicationRepository", name)?.manifest.spec ??
+          (name === "default" ? EMBEDDED_DEFAULT : undefined);
+        if (spec === undefined)
           throw new FerryError("NotFound", `ReplicationRepository ${name} does not exist`);
-        return moverRepositoryAccess(manifest.spec, { env: options.env, baseDir: options.baseDir });
+        return moverRepositoryAccess(spec, { env: options.env, baseDir: options.baseDir });
       };
       return {
         accessFor,
