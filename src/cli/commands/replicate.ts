@@ -5,17 +5,15 @@
  * branch), which is how an interrupted cycle resumes and a role swap is noticed.
  */
 import { mkdir, readFile, writeFile } from "node:fs/promises";
-import { join, relative, resolve, sep } from "node:path";
+import { join, resolve } from "node:path";
 import { Option } from "commander";
 import { parse, stringify } from "yaml";
 import { systemClock } from "../../core/clock.js";
 import { FerryError, errorMessage, isFerryError } from "../../core/errors.js";
 import { DEFAULT_DIR } from "../../local/clusters.js";
-import { createManifestValidator, directoryTree, loadDesiredState, loadFile } from "../../manifests/index.js";
 import { textLine } from "../../manifests/report.js";
 import type {
   Cluster,
-  Manifest,
   ReplicationRepository,
   SchedulePolicy,
   VolumeGroup,
@@ -27,6 +25,7 @@ import {
   resizeGroup,
   type VolumeReplicationStatus,
 } from "../../volumes/index.js";
+import { readManifestFile, repoObjects } from "../manifest-file.js";
 import { buildClusterClients } from "../migrate/cluster-clients.js";
 import { DEFAULT_STATUS_DIR } from "../migrate/status-file.js";
 import type { RegisterCommand } from "../main.js";
@@ -212,19 +211,9 @@ interface Loaded {
 }
 
 async function load(file: string, repoDir: string): Promise<Loaded> {
-  const path = resolve(file);
-  const bytes = await readFile(path).catch((cause: unknown) => {
-    throw new FerryError("NotFound", `cannot read ${file}`, { cause });
-  });
-  const inside = relative(resolve(repoDir), path);
-  const shown = inside.startsWith("..") ? file : inside.split(sep).join("/");
-  const validator = createManifestValidator();
-  const loaded = loadFile({ path: shown, bytes, validator });
-  const errors = loaded.problems.filter((p) => p.severity === "error");
+  const { shown, validator, objects, errors } = await readManifestFile(file, repoDir);
   if (errors.length > 0) throw new FerryError("Invalid", errors.map(textLine).join("\n"));
-  const replications = loaded.objects.flatMap((o) =>
-    o.manifest.kind === "VolumeReplication" ? [o.manifest] : [],
-  );
+  const replications = objects.flatMap((o) => (o.manifest.kind === "VolumeReplication" ? [o.manifest] : []));
   const [replication] = replications;
   if (replication === undefined)
     throw new FerryError("Invalid", `${shown}: no VolumeReplication in the file`);
@@ -233,19 +222,12 @@ async function load(file: string, repoDir: string): Promise<Loaded> {
       "Invalid",
       `${shown}: ${replications.length} VolumeReplications in the file; give one per file`,
     );
-  let repoObjects: readonly { manifest: Manifest }[] = [];
-  try {
-    repoObjects =
-      (await loadDesiredState(directoryTree(resolve(repoDir)), { validator, semanticChecks: false })).state
-        ?.objects ?? [];
-  } catch (e) {
-    if (!isFerryError(e, "NotFound")) throw e;
-  }
+  const inRepo = await repoObjects(repoDir, validator);
   const clusters = new Map<string, Cluster>();
   const repositories = new Map<string, ReplicationRepository>();
   const groups = new Map<string, VolumeGroup>();
   const policies = new Map<string, SchedulePolicy>();
-  for (const { manifest: m } of [...repoObjects, ...loaded.objects]) {
+  for (const { manifest: m } of [...inRepo, ...objects]) {
     if (m.kind === "Cluster") clusters.set(m.metadata.name, m);
     if (m.kind === "ReplicationRepository") repositories.set(m.metadata.name, m);
     if (m.kind === "SchedulePolicy") policies.set(m.metadata.name, m);
