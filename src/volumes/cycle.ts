@@ -29,7 +29,7 @@ import {
   cycleObjectName,
   targetGroupOf,
 } from "./names.js";
-import { runMoverJob } from "./run-job.js";
+import { runMoverJob, type RunJobOptions } from "./run-job.js";
 import type { StatusBook } from "./status-book.js";
 import type { CycleState, CycleStatus, PvcCycleStatus } from "./types.js";
 
@@ -96,6 +96,27 @@ export async function runCycle(ctx: CycleContext): Promise<void> {
     ...(opts.serviceAccountName === undefined ? {} : { serviceAccountName: opts.serviceAccountName }),
     ...(opts.moverEnv === undefined ? {} : { env: opts.moverEnv }),
   };
+  // What both mover Jobs of a claim share: clock, cancellation, poll period, and progress
+  // events naming the cycle, the claim and the task.
+  const moverRun = (
+    client: ClusterClient,
+    pvc: string,
+    task: "backup" | "restore",
+  ): Omit<RunJobOptions, "job"> => ({
+    client,
+    clock: input.clock,
+    ...(input.signal === undefined ? {} : { signal: input.signal }),
+    ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
+    onProgress: (progress) =>
+      input.onEvent?.({
+        type: "Progress",
+        cycle: cycle.id,
+        pvc,
+        task,
+        bytesDone: progress.bytesDone,
+        ...(progress.bytesTotal === undefined ? {} : { bytesTotal: progress.bytesTotal }),
+      }),
+  });
   if (cycle.attempt > 1) {
     // Jobs of an earlier attempt may still run (the driver was interrupted, not the Job): stop them.
     await Promise.all([
@@ -183,19 +204,7 @@ export async function runCycle(ctx: CycleContext): Promise<void> {
           : c.targetPvc === p.sourcePvc,
       )?.snapshotId;
       const result = await runMoverJob({
-        client: ctx.source,
-        clock: input.clock,
-        ...(input.signal === undefined ? {} : { signal: input.signal }),
-        ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
-        onProgress: (progress) =>
-          input.onEvent?.({
-            type: "Progress",
-            cycle: cycle.id,
-            pvc: p.sourcePvc,
-            task: "backup",
-            bytesDone: progress.bytesDone,
-            ...(progress.bytesTotal === undefined ? {} : { bytesTotal: progress.bytesTotal }),
-          }),
+        ...moverRun(ctx.source, p.sourcePvc, "backup"),
         job: moverJob({
           ...jobBase,
           name: cycleObjectName(cycle.id, "b", i, cycle.attempt),
@@ -238,19 +247,7 @@ export async function runCycle(ctx: CycleContext): Promise<void> {
       if (p.snapshotId === undefined) throw new FerryError("Internal", `no snapshot for ${p.sourcePvc}`);
       const snapshotId = p.snapshotId;
       await runMoverJob({
-        client: ctx.target,
-        clock: input.clock,
-        ...(input.signal === undefined ? {} : { signal: input.signal }),
-        ...(opts.pollMs === undefined ? {} : { pollMs: opts.pollMs }),
-        onProgress: (progress) =>
-          input.onEvent?.({
-            type: "Progress",
-            cycle: cycle.id,
-            pvc: p.targetPvc,
-            task: "restore",
-            bytesDone: progress.bytesDone,
-            ...(progress.bytesTotal === undefined ? {} : { bytesTotal: progress.bytesTotal }),
-          }),
+        ...moverRun(ctx.target, p.targetPvc, "restore"),
         job: moverJob({
           ...jobBase,
           name: cycleObjectName(cycle.id, "r", i, cycle.attempt),
