@@ -35,24 +35,12 @@ function checkReplication(ctx: CheckContext, replication: LoadedObject<VolumeRep
   if (spec.repository !== undefined) {
     ctx.resolves(replication, ["spec", "repository"], "ReplicationRepository", spec.repository);
   }
-  const source = ctx.resolves(
-    replication,
-    ["spec", "source", "volumeGroup"],
-    "VolumeGroup",
-    spec.source.volumeGroup,
-    namespace,
-  )
-    ? ctx.state.get("VolumeGroup", spec.source.volumeGroup, namespace)
-    : undefined;
-  const target = ctx.resolves(
-    replication,
-    ["spec", "target", "volumeGroup"],
-    "VolumeGroup",
-    spec.target.volumeGroup,
-    namespace,
-  )
-    ? ctx.state.get("VolumeGroup", spec.target.volumeGroup, namespace)
-    : undefined;
+  const groupOf = (side: "source" | "target") =>
+    ctx.resolves(replication, ["spec", side, "volumeGroup"], "VolumeGroup", spec[side].volumeGroup, namespace)
+      ? ctx.state.get("VolumeGroup", spec[side].volumeGroup, namespace)
+      : undefined;
+  const source = groupOf("source");
+  const target = groupOf("target");
 
   const sourcePvcs = new Set(source?.manifest.spec.pvcs ?? []);
   const targetPvcs = new Set(target?.manifest.spec.pvcs ?? []);
