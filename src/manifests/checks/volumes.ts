@@ -1,4 +1,4 @@
-import type { LoadedObject, VolumeReplication } from "../types.js";
+import type { FieldPath, LoadedObject, VolumeReplication } from "../types.js";
 import type { CheckContext } from "./context.js";
 import { problemAt } from "./problem.js";
 
@@ -45,61 +45,40 @@ function checkReplication(ctx: CheckContext, replication: LoadedObject<VolumeRep
   const sourcePvcs = new Set(source?.manifest.spec.pvcs ?? []);
   const targetPvcs = new Set(target?.manifest.spec.pvcs ?? []);
   const mappedTo = new Map<string, string>();
+  const pvcMapProblem = (path: FieldPath, message: string): void =>
+    ctx.report(problemAt(replication, path, "pvc-map", message));
   for (const [from, to] of Object.entries(spec.pvcMap)) {
     if (source !== undefined && !sourcePvcs.has(from)) {
-      ctx.report(
-        problemAt(
-          replication,
-          ["spec", "pvcMap", from],
-          "pvc-map",
-          `PVC ${from} is not in source VolumeGroup ${spec.source.volumeGroup}`,
-        ),
+      pvcMapProblem(
+        ["spec", "pvcMap", from],
+        `PVC ${from} is not in source VolumeGroup ${spec.source.volumeGroup}`,
       );
     }
     if (target !== undefined && !targetPvcs.has(to)) {
-      ctx.report(
-        problemAt(
-          replication,
-          ["spec", "pvcMap", from],
-          "pvc-map",
-          `PVC ${to} is not in target VolumeGroup ${spec.target.volumeGroup}`,
-        ),
+      pvcMapProblem(
+        ["spec", "pvcMap", from],
+        `PVC ${to} is not in target VolumeGroup ${spec.target.volumeGroup}`,
       );
     }
     const previous = mappedTo.get(to);
     if (previous !== undefined) {
-      ctx.report(
-        problemAt(
-          replication,
-          ["spec", "pvcMap", from],
-          "pvc-map",
-          `PVCs ${previous} and ${from} both map to ${to}`,
-        ),
-      );
+      pvcMapProblem(["spec", "pvcMap", from], `PVCs ${previous} and ${from} both map to ${to}`);
     }
     mappedTo.set(to, from);
   }
   for (const pvc of sourcePvcs) {
     if (!Object.hasOwn(spec.pvcMap, pvc)) {
-      ctx.report(
-        problemAt(
-          replication,
-          ["spec", "pvcMap"],
-          "pvc-map",
-          `PVC ${pvc} of source VolumeGroup ${spec.source.volumeGroup} is not mapped`,
-        ),
+      pvcMapProblem(
+        ["spec", "pvcMap"],
+        `PVC ${pvc} of source VolumeGroup ${spec.source.volumeGroup} is not mapped`,
       );
     }
   }
   for (const pvc of targetPvcs) {
     if (!mappedTo.has(pvc)) {
-      ctx.report(
-        problemAt(
-          replication,
-          ["spec", "pvcMap"],
-          "pvc-map",
-          `PVC ${pvc} of target VolumeGroup ${spec.target.volumeGroup} is not mapped onto`,
-        ),
+      pvcMapProblem(
+        ["spec", "pvcMap"],
+        `PVC ${pvc} of target VolumeGroup ${spec.target.volumeGroup} is not mapped onto`,
       );
     }
   }
