@@ -1,12 +1,13 @@
 /**
  * `ferry demo` (`npm start`): the whole GitOps loop on the embedded default. Starts local
  * clusters in this process, makes a local Git repo of the example desired state, installs a
- * sample application with data on the source, runs the controller until the example
- * Migration has finished, prints what happened and where to look, and stops the clusters
+ * sample application with data on east-1 and dev-1, runs the controller until the example
+ * Migration has finished and the example VolumeReplication has its first consistent copy,
+ * prints how every example object ended and where to look, and stops the clusters
  * (their state stays in the demo directory, so `ferry local up --dir` brings them back).
  */
 import * as fs from "node:fs";
-import { rmSync } from "node:fs";
+import { readdirSync, rmSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
 import git from "isomorphic-git";
 import { KubeClusterClient } from "../cluster/client-node.js";
@@ -18,14 +19,20 @@ import { startController, type RunningController } from "../controller/controlle
 import { DEFAULT_STATUS_BRANCH } from "../gitops/git/status-writer.js";
 import { parseReport, type MigrationReport } from "../gitops/reconcile/report.js";
 import { reportPath } from "../gitops/reconcile/plan.js";
+import { STATUS_FOLDER } from "../gitops/git/status-layout.js";
 import { DEFAULT_CLUSTERS, startLocalClusters, type LocalClusters } from "../local/clusters.js";
 import { processAlive, readDaemonInfo } from "../local/daemon.js";
+import { exampleOutcome, outcomeLine, type ExampleOutcome } from "./example-outcomes.js";
 import { createFleetRepo, projectRoot } from "./fleet-repo.js";
-import { installSampleApp } from "./sample-app.js";
+import { installSampleApp, PG_CLAIMS, SHOP_CLAIM } from "./sample-app.js";
 
 export const DEMO_MIGRATION = "shop-to-west";
 export const DEMO_NAMESPACE = "shop";
 export const DEMO_SOURCE = "east-1";
+/** The example VolumeReplication (environments/prod) the demo waits for, and its target. */
+export const DEMO_REPLICATION = { namespace: "shop", name: "pg-dr", target: "west-1" } as const;
+/** The dev cluster: the example's dev environment snapshots the same app there. */
+export const DEMO_DEV = "dev-1";
 
 export interface DemoOptions {
   /** The demo directory (emptied first): clusters, the fleet repo, the replication repository, logs. */
@@ -48,6 +55,8 @@ export interface DemoResult {
   readonly phase: string;
   readonly report: MigrationReport;
   readonly statusCommits: number;
+  /** How every example object (Migration, MigrationSchedule, VolumeReplication) ended. */
+  readonly outcomes: readonly ExampleOutcome[];
 }
 
 export async function runDemo(options: DemoOptions): Promise<DemoResult> {
@@ -81,22 +90,45 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       `Desired-state repo ${relative(process.cwd(), repo) || repo} (branch main) from clusters/, policies/, environments/`,
     );
 
-    const source = new KubeClusterClient(
-      DEMO_SOURCE,
-      kubeConfigFor(
-        DEMO_SOURCE,
-        { local: { name: DEMO_SOURCE } },
-        { env: {}, baseDir: dir, localKubeconfig: kubeconfig },
-      ),
-    );
-    const volume = await installSampleApp(source, DEMO_NAMESPACE, clock, options.signal);
-    print(
-      `Sample app on ${DEMO_SOURCE}/${DEMO_NAMESPACE}: Deployment, Service, ConfigMap, Secret, PVC shop-data (3 files in ${volume})`,
-    );
+    for (const cluster of [DEMO_SOURCE, DEMO_DEV]) {
+      const client = new KubeClusterClient(
+        cluster,
+        kubeConfigFor(
+          cluster,
+          { local: { name: cluster } },
+          { env: {}, baseDir: dir, localKubeconfig: kubeconfig },
+        ),
+      );
+      const volumes = await installSampleApp(client, DEMO_NAMESPACE, clock, options.signal);
+      print(
+        `Sample app on ${cluster}/${DEMO_NAMESPACE}: Deployment, Service, ConfigMap, Secret, PVC ${SHOP_CLAIM}; StatefulSet pg with PVCs ${PG_CLAIMS.join(", ")} (files in ${Object.keys(volumes).length} volumes)`,
+      );
+    }
 
     const path = reportPath("Migration", { name: DEMO_MIGRATION });
+    const replicationPath = reportPath("VolumeReplication", DEMO_REPLICATION);
     let finished: string | undefined;
+    // Set once pg-dr's report holds a consistent copy, or once it ended without one.
+    let replicated: string | undefined;
+    let checking = false;
     let wake: (() => void) | undefined;
+    const done = (): boolean => finished !== undefined && replicated !== undefined;
+    /** Reads pg-dr's report: a cycle spans reconciles, so its phase alone does not say it is done. */
+    const checkReplication = async (): Promise<void> => {
+      if (checking || replicated !== undefined) return;
+      checking = true;
+      try {
+        const text = await readStatusFile(repo, replicationPath);
+        const report = text === undefined ? undefined : parseReport(text);
+        if (report?.kind !== "VolumeReplication") return;
+        const phase = report.status.phase;
+        if (report.status.lastConsistent !== undefined || phase === "Blocked" || phase === "Failed")
+          replicated = phase;
+      } finally {
+        checking = false;
+        if (done()) wake?.();
+      }
+    };
     // Every reconcile hands each VolumeReplication to the driver: print only what changes.
     const printed = new Map<string, string>();
     controller = await startController({
@@ -119,10 +151,13 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
           );
           if (o.path === path && o.phase !== undefined && o.phase !== "InProgress") finished = o.phase;
         }
-        if (finished !== undefined) wake?.();
+        if (summary.statusCommit !== undefined) void checkReplication();
+        if (done()) wake?.();
       },
     });
-    print(`Controller running (poll every 1s); waiting for Migration ${DEMO_MIGRATION} …`);
+    print(
+      `Controller running (poll every 1s); waiting for Migration ${DEMO_MIGRATION} and the first consistent copy of VolumeReplication ${DEMO_REPLICATION.namespace}/${DEMO_REPLICATION.name} …`,
+    );
     const timeout = options.timeoutMs ?? 50_000;
     const timer = new AbortController();
     const abort = (): void => timer.abort();
@@ -130,13 +165,15 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     try {
       await new Promise<void>((resolveWait, reject) => {
         wake = resolveWait;
-        if (finished !== undefined) resolveWait();
+        if (done()) resolveWait();
         clock.sleep(timeout, timer.signal).then(
           () =>
             reject(
               new FerryError(
                 "Timeout",
-                `Migration ${DEMO_MIGRATION} did not finish within ${timeout / 1000}s`,
+                finished === undefined
+                  ? `Migration ${DEMO_MIGRATION} did not finish within ${timeout / 1000}s`
+                  : `VolumeReplication ${DEMO_REPLICATION.namespace}/${DEMO_REPLICATION.name} made no consistent copy within ${timeout / 1000}s`,
               ),
             ),
           () => reject(new FerryError("Aborted", "the demo was interrupted")),
@@ -155,7 +192,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       throw new FerryError("NotFound", `no report at ${path} on ${DEFAULT_STATUS_BRANCH}`);
     const commits = await git.log({ fs, dir: repo, ref: DEFAULT_STATUS_BRANCH });
     describe(report, print);
-    const targetVolume = await claimDirectory(local, "west-1", DEMO_NAMESPACE, "shop-data");
+    const outcomes = await readOutcomes(repo);
+    print("");
+    print("Every example object:");
+    for (const o of outcomes) print(outcomeLine(o));
+    const replicaVolumes: string[] = [];
+    for (const claim of PG_CLAIMS) {
+      const at = await claimDirectory(local, DEMO_REPLICATION.target, DEMO_REPLICATION.namespace, claim);
+      if (at !== undefined) replicaVolumes.push(at);
+    }
+    for (const at of replicaVolumes) {
+      print(
+        `  ${DEMO_REPLICATION.name}'s copy on ${DEMO_REPLICATION.target}: ${relative(process.cwd(), at) || at} (${readdirSync(at).sort().join(", ")})`,
+      );
+    }
+    const targetVolume = await claimDirectory(local, "west-1", DEMO_NAMESPACE, SHOP_CLAIM);
     printWhereToLook({
       print,
       repo,
@@ -172,6 +223,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
       phase: String(report.status?.phase),
       report,
       statusCommits: commits.length,
+      outcomes,
     };
   } finally {
     await controller?.stop();
@@ -204,6 +256,19 @@ async function claimDirectory(
   const pv = (await client.get({ apiVersion: "v1", kind: "PersistentVolume", name: volume })) as
     { spec?: { hostPath?: { path?: string } } } | undefined;
   return pv?.spec?.hostPath?.path;
+}
+
+/** The outcome of every example object whose report is on the status branch, sorted by path. */
+async function readOutcomes(repo: string): Promise<ExampleOutcome[]> {
+  const files = await git.listFiles({ fs, dir: repo, ref: DEFAULT_STATUS_BRANCH });
+  const outcomes: ExampleOutcome[] = [];
+  for (const file of files.filter((f) => f.startsWith(`${STATUS_FOLDER}/`)).sort()) {
+    const text = await readStatusFile(repo, file);
+    const report = text === undefined ? undefined : parseReport(text);
+    const outcome = report === undefined ? undefined : exampleOutcome(report);
+    if (outcome !== undefined) outcomes.push(outcome);
+  }
+  return outcomes;
 }
 
 async function readStatusFile(repo: string, path: string): Promise<string | undefined> {
@@ -270,6 +335,9 @@ function printWhereToLook(o: {
   print("Where to look:");
   print(`  git -C ${rel(o.repo)} log --stat ${DEFAULT_STATUS_BRANCH}        # ${o.commits} status commit(s)`);
   print(`  git -C ${rel(o.repo)} show ${DEFAULT_STATUS_BRANCH}:${o.path}`);
+  print(
+    `  git -C ${rel(o.repo)} show ${DEFAULT_STATUS_BRANCH}:${reportPath("VolumeReplication", DEMO_REPLICATION)}   # pg-dr's last consistent copy`,
+  );
   print(`  ${ferry} local up --dir ${rel(o.clustersDir)}        # bring the clusters back, then:`);
   print(
     `  kubectl --kubeconfig ${rel(o.kubeconfig)} --context west-1 get all,cm,secret,pvc -n ${DEMO_NAMESPACE}`,
