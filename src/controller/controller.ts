@@ -3,7 +3,6 @@
  * repositories, metrics, HTTP endpoints, leader election and the loop, built from options
  * by the CLI (`ferry run`, `ferry reconcile --once`) and the demo.
  */
-import type { ClusterClient } from "../cluster/port.js";
 import type { ConnectionContext } from "../cluster/kubeconfig.js";
 import type { Clock } from "../core/clock.js";
 import type { Logger } from "../core/logger.js";
@@ -19,7 +18,7 @@ import type { GitHubPort } from "../gitops/github/port.js";
 import { createPushWebhookHandler } from "../gitops/webhook/handler.js";
 import { clusterConnector } from "./connect.js";
 import { controllerHandler, listen } from "./http.js";
-import { createLeaderElector, type LeaderElector } from "./lease.js";
+import { createLeaderElector, type LeaderElector, type LeaseOptions } from "./lease.js";
 import { createControllerLoop } from "./loop.js";
 import { createControllerMetrics, type ControllerMetrics } from "./metrics.js";
 import { createReconciler, type ReconcileSummary, type Reconciler } from "./reconciler.js";
@@ -58,14 +57,8 @@ export interface RunOptions extends ControllerOptions {
   readonly webhookPort?: number;
   readonly webhookSecret?: string;
   readonly host?: string;
-  readonly lease?: {
-    readonly client: ClusterClient;
-    readonly namespace: string;
-    readonly name: string;
-    readonly identity: string;
-    readonly leaseDurationSeconds?: number;
-    readonly retryPeriodMs?: number;
-  };
+  /** Leader election among replicas; the controller supplies the clock, logger and callback. */
+  readonly lease?: Omit<LeaseOptions, "clock" | "logger" | "onChange">;
   /** How long a stop waits for an in-flight reconcile before aborting it (default 20 s). */
   readonly shutdownGraceMs?: number;
   readonly onReconcile?: (summary: ReconcileSummary) => void;
