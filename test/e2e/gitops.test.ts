@@ -10,6 +10,7 @@ import { Writable } from "node:stream";
 import { join } from "node:path";
 import { sign } from "@octokit/webhooks-methods";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { systemClock } from "../../src/core/clock.js";
 import { startController, type RunningController } from "../../src/controller/controller.js";
 import { createLogger } from "../../src/controller/logger.js";
 import type { ReconcileSummary } from "../../src/controller/reconciler.js";
@@ -77,7 +78,7 @@ describe("the GitOps loop over HTTP with GitHub", () => {
 
   beforeAll(async () => {
     env = await startMigrationEnv(["east-1", "west-1", "west-2"]);
-    await installSampleApp(env.clients.get("east-1")!, "shop", new ManualClock());
+    await installSampleApp(env.clients.get("east-1")!, "shop", systemClock);
     const example = await exampleFiles();
     const base = Object.fromEntries(
       Object.entries(example).filter(
