@@ -2,6 +2,7 @@ import type { ClusterClient } from "../cluster/port.js";
 import type { Clock } from "../core/clock.js";
 import type { RemediationMode, SchedulePolicy, VolumeGroup, VolumeReplication } from "../manifests/types.js";
 import type { MoverRepositoryAccess } from "./repository-location.js";
+import type { StatusBook } from "./status-book.js";
 import type { ReplicationEvent, VolumeReplicationStatus } from "./types.js";
 
 /** How the driver runs its Jobs and treats pre-checks; every field has a default. */
@@ -51,6 +52,15 @@ export interface Direction {
   readonly targetGroup: string;
   /** Source claim → target claim. */
   readonly pvcMap: Readonly<Record<string, string>>;
+}
+
+/** What each step of replicating a group in one direction works with (cycle, configuration, resize). */
+export interface DirectionContext {
+  readonly input: ReplicateGroupInput;
+  readonly book: StatusBook;
+  readonly source: ClusterClient;
+  readonly target: ClusterClient;
+  readonly direction: Direction;
 }
 
 /** The secret holding the mover's environment on each cluster. */

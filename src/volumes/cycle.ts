@@ -19,7 +19,7 @@ import {
   storageClassOf,
   takeGroupSnapshot,
 } from "./cluster-objects.js";
-import { MOVER_SECRET, type Direction, type ReplicateGroupInput } from "./context.js";
+import { MOVER_SECRET, type DirectionContext, type ReplicateGroupInput } from "./context.js";
 import { DEFAULT_MOVER_IMAGE, backupArgs, moverJob, restoreArgs } from "./mover-job.js";
 import {
   CYCLE_LABEL,
@@ -30,22 +30,13 @@ import {
   targetGroupOf,
 } from "./names.js";
 import { runMoverJob, type RunJobOptions } from "./run-job.js";
-import type { StatusBook } from "./status-book.js";
 import type { CycleState, CycleStatus, PvcCycleStatus } from "./types.js";
 
 /** Label telling source snapshots (temporary) from target snapshots (the kept copies). */
 export const SNAPSHOT_ROLE_LABEL = "ferry.dev/snapshot-role";
 
-export interface CycleContext {
-  readonly input: ReplicateGroupInput;
-  readonly book: StatusBook;
-  readonly source: ClusterClient;
-  readonly target: ClusterClient;
-  readonly direction: Direction;
-}
-
 /** Runs (or resumes) a cycle to completion; throws on failure with status.cycle kept. */
-export async function runCycle(ctx: CycleContext): Promise<void> {
+export async function runCycle(ctx: DirectionContext): Promise<void> {
   const { input, book, direction } = ctx;
   const now = (): Date => input.clock.now();
   const namespace = input.replication.metadata.namespace;
@@ -332,7 +323,7 @@ export async function cleanupCycle(
 }
 
 /** Keeps the newest `keep` target snapshot groups, deleting older ones where their cluster is reachable. */
-async function pruneTargetSnapshots(ctx: CycleContext, keep: number): Promise<void> {
+async function pruneTargetSnapshots(ctx: DirectionContext, keep: number): Promise<void> {
   const groups = ctx.book.status.targetSnapshotGroups ?? [];
   if (groups.length <= keep) return;
   const drop = groups.slice(0, groups.length - keep);

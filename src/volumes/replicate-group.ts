@@ -10,7 +10,7 @@ import type { KubeObject } from "../engine/kube-object.js";
 import { claimRef } from "./cluster-objects.js";
 import { reach } from "./connect.js";
 import { reconcileConfiguration } from "./configuration.js";
-import type { Direction, ReplicateGroupInput } from "./context.js";
+import type { DirectionContext, ReplicateGroupInput } from "./context.js";
 import { directionOf, initialStatus } from "./direction.js";
 import { runCycle } from "./cycle.js";
 import { growClaim } from "./grow.js";
@@ -238,13 +238,7 @@ async function stopPending(input: ReplicateGroupInput, book: StatusBook): Promis
  * ConfigurationReconciliation: creates missing target claims, and grows smaller ones when the
  * remediation mode allows (auto). Returns false when the cycle must not run (blocked).
  */
-async function reconcileConfigurationStep(ctx: {
-  readonly input: ReplicateGroupInput;
-  readonly book: StatusBook;
-  readonly source: ClusterClient;
-  readonly target: ClusterClient;
-  readonly direction: Direction;
-}): Promise<boolean> {
+async function reconcileConfigurationStep(ctx: DirectionContext): Promise<boolean> {
   const { input, book, direction } = ctx;
   const namespace = input.replication.metadata.namespace;
   const now = input.clock.now();

@@ -4,10 +4,9 @@
  * resumes. An interrupted or refused resize stays in status and is retried first by the next
  * reconcile, so the two sides never replicate at different sizes.
  */
-import type { ClusterClient } from "../cluster/port.js";
 import { FerryError, errorMessage } from "../core/errors.js";
 import { reach } from "./connect.js";
-import type { Direction, ReplicateGroupInput } from "./context.js";
+import type { DirectionContext, ReplicateGroupInput } from "./context.js";
 import { growClaim } from "./grow.js";
 import { directionOf, initialStatus } from "./direction.js";
 import { StatusBook } from "./status-book.js";
@@ -54,13 +53,7 @@ export async function resizeGroup(
 }
 
 /** Grows both sides to the pending sizes; clears `status.resize` once both have grown. */
-export async function completeResize(ctx: {
-  readonly input: ReplicateGroupInput;
-  readonly book: StatusBook;
-  readonly source: ClusterClient;
-  readonly target: ClusterClient;
-  readonly direction: Direction;
-}): Promise<void> {
+export async function completeResize(ctx: DirectionContext): Promise<void> {
   const { input, book, direction } = ctx;
   const pending = book.status.resize;
   if (pending === undefined) return;
