@@ -2,16 +2,15 @@
  * `ferry migrate` as a user runs it, with `includeVolumes` (the default): the CLI wires the
  * volume mover, so the claim's files arrive on the target, byte-identical.
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localPaths } from "../../src/local/paths.js";
+import { runFerry } from "../helpers/ferry-cli.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 import { treeDifferences, treeDigest } from "../helpers/tree-digest.js";
 
-const BIN = resolve("bin/ferry.js");
 const APP = `
 apiVersion: v1
 kind: PersistentVolumeClaim
@@ -81,19 +80,10 @@ describe("ferry migrate moves volume data", { timeout: 180_000 }, () => {
   });
 
   it("completes with the claim's files identical on the target", async () => {
-    const run = await new Promise<{ code: number; stdout: string; stderr: string }>((done) => {
-      execFile(
-        process.execPath,
-        [BIN, "migrate", "-f", "environments/inventory.yaml", "--local-dir", join(env.dir, "local")],
-        { cwd: env.dir, env: { ...process.env, FERRY_FROM_SOURCE: "1" }, timeout: 150_000 },
-        (error, stdout, stderr) =>
-          done({
-            code: error === null ? 0 : typeof error.code === "number" ? error.code : 1,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+    const run = await runFerry(
+      ["migrate", "-f", "environments/inventory.yaml", "--local-dir", join(env.dir, "local")],
+      { cwd: env.dir },
+    );
     expect(run.code, run.stderr).toBe(0);
     expect(run.stdout).toMatch(/migration inventory-west: Completed/);
     const expected = await treeDigest(await dirOf("east-1"));

@@ -2,11 +2,11 @@
  * `ferry replicate -f FILE` against local clusters: the real CLI runs a cycle (real mover
  * Jobs), keeps its status in a file, and the next run, with nothing due, does nothing.
  */
-import { execFile } from "node:child_process";
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { localPaths } from "../../src/local/paths.js";
+import { runFerry, type FerryRun } from "../helpers/ferry-cli.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 
 const CLUSTERS = `apiVersion: ferry.dev/v1alpha1
@@ -46,16 +46,7 @@ spec:
 
 describe("ferry replicate", () => {
   let env: MigrationEnv;
-  const ferry = (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> =>
-    new Promise((resolve) => {
-      execFile(
-        process.execPath,
-        ["bin/ferry.js", ...args],
-        { env: process.env, timeout: 120_000 },
-        (error, stdout, stderr) =>
-          resolve({ code: error === null ? 0 : Number(error.code ?? 1), stdout, stderr }),
-      );
-    });
+  const ferry = (args: string[]): Promise<FerryRun> => runFerry(args, { timeoutMs: 120_000 });
   const dataDir = async (cluster: string): Promise<string> => {
     const [pvc] = await env.getJson(cluster, ["pvc/data-pg-0", "-n", "shop"]);
     const volume = (pvc?.["spec"] as { volumeName?: string } | undefined)?.volumeName;

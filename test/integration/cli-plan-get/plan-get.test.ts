@@ -5,21 +5,12 @@ import { join, sep } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyExampleRepo, PROJECT_ROOT } from "../../helpers/example-repo.js";
+import { runFerry, type FerryRun } from "../../helpers/ferry-cli.js";
 
 const run = promisify(execFile);
 
-/** Runs the real `ferry` bin from the sources; never throws, returns exit code and output. */
-async function ferry(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", [join(PROJECT_ROOT, "bin", "ferry.js"), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
-  }
+function ferry(args: string[], cwd: string): Promise<FerryRun> {
+  return runFerry(args, { cwd });
 }
 
 async function git(dir: string, ...args: string[]): Promise<string> {

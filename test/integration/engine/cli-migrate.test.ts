@@ -1,39 +1,18 @@
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { startLocalClusters, type LocalClusters } from "../../../src/local/clusters.js";
 import { SOURCE_STORAGE_CLASS, WIDGET_CRD, shopApp } from "../../e2e/migration-fixture.js";
-
-const BIN = resolve("bin/ferry.js");
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+import { runFerry, type FerryRun } from "../../helpers/ferry-cli.js";
 
 /** `ferry migrate` and `ferry status` as a user runs them, against local clusters. */
-// Each call starts the CLI from its TypeScript sources (tsx): seconds per call on a busy machine.
 describe("ferry migrate and ferry status", { timeout: 180_000 }, () => {
   let dir: string;
   let local: LocalClusters;
-  const ferry = (args: readonly string[]): Promise<Run> =>
-    new Promise((done) => {
-      execFile(
-        process.execPath,
-        [BIN, ...args],
-        { cwd: dir, env: { ...process.env, FERRY_FROM_SOURCE: "1" }, timeout: 150_000 },
-        (error, stdout, stderr) =>
-          done({
-            code: error === null ? 0 : typeof error.code === "number" ? error.code : 1,
-            stdout,
-            stderr,
-          }),
-      );
-    });
+  const ferry = (args: readonly string[]): Promise<FerryRun> => runFerry(args, { cwd: dir });
   const kubectl = (context: string, args: readonly string[], input = ""): Promise<string> =>
     new Promise((done, fail) => {
       const child = execFile(

@@ -3,27 +3,15 @@
  * reported on ferry/status (with file and line) and exits 1 without touching a cluster (none
  * is running); usage errors exit 2.
  */
-import { execFile } from "node:child_process";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { copyExampleRepo, PROJECT_ROOT } from "../../helpers/example-repo.js";
+import { copyExampleRepo } from "../../helpers/example-repo.js";
+import { runFerry, type FerryRun } from "../../helpers/ferry-cli.js";
 import { runGit } from "../../helpers/git-http-server.js";
 
-const run = promisify(execFile);
-
-async function ferry(args: string[], cwd: string): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await run("node", [join(PROJECT_ROOT, "bin", "ferry.js"), ...args], {
-      cwd,
-      env: { ...process.env, NO_COLOR: "1" },
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: err.code ?? -1, stdout: err.stdout ?? "", stderr: err.stderr ?? "" };
-  }
+function ferry(args: string[], cwd: string): Promise<FerryRun> {
+  return runFerry(args, { cwd });
 }
 
 describe("ferry reconcile --once", () => {

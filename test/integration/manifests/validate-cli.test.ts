@@ -4,24 +4,10 @@ import { join } from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyExampleRepo, PROJECT_ROOT } from "../../helpers/example-repo.js";
+import { runFerry, type FerryRun } from "../../helpers/ferry-cli.js";
 
-const BIN = join(PROJECT_ROOT, "bin", "ferry.js");
-
-/** Runs the real CLI from source; resolves with the exit code and output, whatever the code. */
-async function ferry(
-  cwd: string,
-  ...args: string[]
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await promisify(execFile)(process.execPath, [BIN, ...args], {
-      cwd,
-      env: process.env,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const failure = e as { code?: number; stdout?: string; stderr?: string };
-    return { code: failure.code ?? -1, stdout: failure.stdout ?? "", stderr: failure.stderr ?? "" };
-  }
+function ferry(cwd: string, ...args: string[]): Promise<FerryRun> {
+  return runFerry(args, { cwd });
 }
 
 describe("ferry validate (the real CLI)", () => {
