@@ -21,6 +21,7 @@ import { exampleFiles } from "../helpers/example-repo.js";
 import { startGitHttpServer, type GitHttpServer } from "../helpers/git-http-server.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 import { treeDifferences, treeDigest } from "../helpers/tree-digest.js";
+import { pgWorkload } from "../helpers/volume-fixture.js";
 
 const NS = "shop";
 const FILE = "environments/prod/pg-dr.yaml";
@@ -39,21 +40,6 @@ spec:
   pvcMap: {data-pg-0: data-pg-0}
   schedule: "0 0 1 1 *"
   retainSnapshotsOnDeletion: true
-`;
-
-const workloads = (replicas: number, annotated?: number): string => `
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: pg
-  namespace: shop
-${annotated === undefined ? "" : `  annotations: {ferry.dev/replicas: "${annotated}"}`}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: pg}}
-  template:
-    metadata: {labels: {app: pg}}
-    spec: {containers: [{name: pg, image: postgres:16}]}
 `;
 
 interface ReportDoc {
@@ -107,9 +93,9 @@ describe("the GitOps loop replicates volumes and fails over on a merged role swa
     await env.kubectl(
       "east-1",
       ["apply", "-f", "-"],
-      `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data-pg-0, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n---\n${workloads(1)}`,
+      `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data-pg-0, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n---\n${pgWorkload(1)}`,
     );
-    await env.kubectl("west-1", ["apply", "-f", "-"], workloads(0, 1));
+    await env.kubectl("west-1", ["apply", "-f", "-"], pgWorkload(0, 1));
     await env.kubectl("east-1", ["wait", "-n", NS, "--for=jsonpath={.status.phase}=Bound", "pvc/data-pg-0"]);
     const data = await volumeDir("east-1");
     await mkdir(join(data, "base"));

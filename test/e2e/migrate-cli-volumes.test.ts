@@ -6,7 +6,6 @@ import { randomBytes } from "node:crypto";
 import { mkdir, symlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localPaths } from "../../src/local/paths.js";
 import { runFerry } from "../helpers/ferry-cli.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 import { treeDifferences, treeDigest } from "../helpers/tree-digest.js";
@@ -47,13 +46,7 @@ spec:
 
 describe("ferry migrate moves volume data", { timeout: 180_000 }, () => {
   let env: MigrationEnv;
-  const dirOf = async (cluster: string): Promise<string> => {
-    const [pvc] = await env.getJson(cluster, ["pvc/stock", "-n", "inventory"]);
-    const volume = (pvc?.["spec"] as { volumeName?: string } | undefined)?.volumeName;
-    const local = env.local.clusters.get(cluster);
-    if (volume === undefined || local === undefined) throw new Error(`stock on ${cluster} is not bound`);
-    return localPaths.volume(local.dataDir, volume);
-  };
+  const dirOf = (cluster: string): Promise<string> => env.claimDir(cluster, "inventory", "stock");
 
   beforeAll(async () => {
     env = await startMigrationEnv(["east-1", "west-1"]);

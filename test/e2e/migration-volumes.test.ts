@@ -9,7 +9,6 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { systemClock } from "../../src/core/clock.js";
 import { runMigration, type MigrationRunResult } from "../../src/engine/run/index.js";
-import { localPaths } from "../../src/local/paths.js";
 import { createVolumeDataMover, moverRepositoryAccess } from "../../src/volumes/index.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 import { treeDifferences, treeDigest } from "../helpers/tree-digest.js";
@@ -36,13 +35,8 @@ spec:
 describe("Migration with includeVolumes moves the claims' data with the mover", () => {
   let env: MigrationEnv;
   let result: MigrationRunResult;
-  const dirOf = async (cluster: string, namespace: string): Promise<string> => {
-    const [pvc] = await env.getJson(cluster, ["pvc/stock", "-n", namespace]);
-    const volume = (pvc?.["spec"] as { volumeName?: string } | undefined)?.volumeName;
-    const local = env.local.clusters.get(cluster);
-    if (volume === undefined || local === undefined) throw new Error(`stock on ${cluster} is not bound`);
-    return localPaths.volume(local.dataDir, volume);
-  };
+  const dirOf = (cluster: string, namespace: string): Promise<string> =>
+    env.claimDir(cluster, namespace, "stock");
 
   beforeAll(async () => {
     env = await startMigrationEnv(["east-1", "west-1"]);

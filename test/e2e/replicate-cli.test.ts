@@ -5,7 +5,6 @@
 import { mkdir, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { localPaths } from "../../src/local/paths.js";
 import { runFerry, type FerryRun } from "../helpers/ferry-cli.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 
@@ -47,13 +46,7 @@ spec:
 describe("ferry replicate", () => {
   let env: MigrationEnv;
   const ferry = (args: string[]): Promise<FerryRun> => runFerry(args, { timeoutMs: 120_000 });
-  const dataDir = async (cluster: string): Promise<string> => {
-    const [pvc] = await env.getJson(cluster, ["pvc/data-pg-0", "-n", "shop"]);
-    const volume = (pvc?.["spec"] as { volumeName?: string } | undefined)?.volumeName;
-    const local = env.local.clusters.get(cluster);
-    if (volume === undefined || local === undefined) throw new Error("not bound");
-    return localPaths.volume(local.dataDir, volume);
-  };
+  const dataDir = (cluster: string): Promise<string> => env.claimDir(cluster, "shop", "data-pg-0");
 
   beforeAll(async () => {
     env = await startMigrationEnv(["east-1", "west-1"]);

@@ -24,6 +24,7 @@ import {
 } from "../../src/volumes/index.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 import { treeDifferences, treeDigest } from "../helpers/tree-digest.js";
+import { pgWorkload } from "../helpers/volume-fixture.js";
 
 const NS = "shop";
 const KEY_ENV = "FERRY_E2E_REPOSITORY_KEY";
@@ -45,21 +46,6 @@ const GROUP: VolumeGroup = {
 };
 const KiB = 1024;
 const MiB = 1024 * KiB;
-
-const workloads = (replicas: number, annotated?: number): string => `
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: pg
-  namespace: shop
-${annotated === undefined ? "" : `  annotations: {ferry.dev/replicas: "${annotated}"}`}
-spec:
-  replicas: ${replicas}
-  selector: {matchLabels: {app: pg}}
-  template:
-    metadata: {labels: {app: pg}}
-    spec: {containers: [{name: pg, image: postgres:16}]}
-`;
 
 describe("volume replication of a consistency group between local clusters", () => {
   let env: MigrationEnv;
@@ -130,8 +116,8 @@ describe("volume replication of a consistency group between local clusters", () 
     const claim = (name: string): string =>
       `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${name}, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n---\n`;
     for (const cluster of ["east-1", "west-1"]) await env.kubectl(cluster, ["create", "namespace", NS]);
-    await env.kubectl("east-1", ["apply", "-f", "-"], claim("data-pg-0") + claim("wal-pg-0") + workloads(2));
-    await env.kubectl("west-1", ["apply", "-f", "-"], workloads(0, 2));
+    await env.kubectl("east-1", ["apply", "-f", "-"], claim("data-pg-0") + claim("wal-pg-0") + pgWorkload(2));
+    await env.kubectl("west-1", ["apply", "-f", "-"], pgWorkload(0, 2));
     await env.kubectl("east-1", [
       "wait",
       "-n",

@@ -12,6 +12,7 @@ import type { ClusterClient } from "../../src/cluster/port.js";
 import { systemClock } from "../../src/core/clock.js";
 import type { KubeObject } from "../../src/engine/kube-object.js";
 import { startLocalClusters, type LocalClusters } from "../../src/local/clusters.js";
+import { localPaths } from "../../src/local/paths.js";
 import type { ReplicationRepositorySpec } from "../../src/manifests/types.js";
 import { openReplicationRepository, type Repository } from "../../src/repository/repository.js";
 
@@ -22,6 +23,8 @@ export interface MigrationEnv {
   kubectl(context: string, args: readonly string[], input?: string): Promise<string>;
   /** `kubectl get -o json` items. */
   getJson(context: string, args: readonly string[]): Promise<KubeObject[]>;
+  /** The local volume directory behind a bound claim (tests only: product code never reads it). */
+  claimDir(cluster: string, namespace: string, claim: string): Promise<string>;
   openRepository(
     spec: ReplicationRepositorySpec,
     env?: Record<string, string>,
@@ -77,6 +80,19 @@ export async function startMigrationEnv(
         items?: KubeObject[];
       } & KubeObject;
       return out.items ?? [out];
+    },
+    async claimDir(cluster, namespace, claim) {
+      const out = JSON.parse(
+        await kubectl(cluster, ["get", `pvc/${claim}`, "-n", namespace, "-o", "json"]),
+      ) as {
+        spec?: { volumeName?: string };
+      };
+      const volume = out.spec?.volumeName;
+      const localCluster = local.clusters.get(cluster);
+      if (volume === undefined || localCluster === undefined) {
+        throw new Error(`${namespace}/${claim} on ${cluster} is not bound`);
+      }
+      return localPaths.volume(localCluster.dataDir, volume);
     },
     async openRepository(spec, env = {}) {
       const repo = await openReplicationRepository(spec, {
