@@ -6,6 +6,7 @@ import { systemClock } from "../../core/clock.js";
 import { FerryError, isFerryError } from "../../core/errors.js";
 import { loadDesiredState } from "../../manifests/load.js";
 import { textLine } from "../../manifests/report.js";
+import { createManifestValidator } from "../../manifests/validator.js";
 import { gitTree } from "../../manifests/tree-git.js";
 import type { LoadResult, TreeSource } from "../../manifests/types.js";
 import { buildPlan } from "../../plan/plan.js";
@@ -54,8 +55,12 @@ export const registerPlan: RegisterCommand = (program, setExit) => {
       }
       // The desired state may live in a folder of a larger repository (`--repo deploy/`).
       const folder = relative(dir, resolve(opts.repo)).split(sep).join("/");
+      // One validator for both revisions: compiling the schemas is the costly part.
+      const validator = createManifestValidator();
       const [base, head] = await Promise.all(
-        revisions.map((r) => loadDesiredState(subtree(gitTree({ fs, dir, ref: r.oid }), folder))),
+        revisions.map((r) =>
+          loadDesiredState(subtree(gitTree({ fs, dir, ref: r.oid }), folder), { validator }),
+        ),
       );
       const [baseRev, headRev] = revisions;
       if (!base || !head || !baseRev || !headRev) throw new FerryError("Internal", "two revisions expected");
