@@ -23,11 +23,24 @@ export function deriveKey(secret: string | Uint8Array, purpose = "ferry reposito
 }
 
 export function seal(key: RepositoryKey, plaintext: Uint8Array): Uint8Array {
+  return Buffer.concat(sealParts(key, plaintext));
+}
+
+/**
+ * `seal` as the pieces of the sealed object, in order (magic and nonce, ciphertext, tag), for
+ * a caller that copies them into a larger buffer anyway: saves concatenating them first.
+ */
+export function sealParts(key: RepositoryKey, plaintext: Uint8Array): Uint8Array[] {
+  const head = Buffer.allocUnsafe(MAGIC.length + NONCE_BYTES);
+  MAGIC.copy(head, 0);
   const nonce = randomBytes(NONCE_BYTES);
+  nonce.copy(head, MAGIC.length);
   const cipher = createCipheriv("aes-256-gcm", key.key, nonce);
   const body = cipher.update(plaintext);
-  const final = cipher.final();
-  return Buffer.concat([MAGIC, nonce, body, final, cipher.getAuthTag()]);
+  const final = cipher.final(); // empty for GCM, kept for form
+  return final.length === 0
+    ? [head, body, cipher.getAuthTag()]
+    : [head, body, final, cipher.getAuthTag()];
 }
 
 export function open(key: RepositoryKey, sealed: Uint8Array): Uint8Array {
@@ -40,10 +53,9 @@ export function open(key: RepositoryKey, sealed: Uint8Array): Uint8Array {
   const decipher = createDecipheriv("aes-256-gcm", key.key, nonce);
   decipher.setAuthTag(tag);
   try {
-    return Buffer.concat([
-      decipher.update(buf.subarray(4 + NONCE_BYTES, buf.length - TAG_BYTES)),
-      decipher.final(),
-    ]);
+    const body = decipher.update(buf.subarray(4 + NONCE_BYTES, buf.length - TAG_BYTES));
+    const final = decipher.final(); // GCM yields nothing more: no copy of the body then
+    return final.length === 0 ? body : Buffer.concat([body, final]);
   } catch (cause) {
     throw new FerryError("Integrity", "object failed authentication: wrong key or corrupted data", { cause });
   }
