@@ -252,6 +252,11 @@ export const MAX_PVCS_PER_GROUP = 16;
 export interface VolumeGroupSpec {
   /** PVC names in `metadata.namespace`, at most 16, unique. */
   readonly pvcs: readonly string[];
+  /**
+   * Desired minimum size per PVC of `pvcs` (Kubernetes quantities). A replication whose source
+   * group asks for more than a live claim has resizes both sides; a claim is never shrunk.
+   */
+  readonly capacity?: Readonly<Record<string, string>>;
 }
 
 export interface VolumeGroup extends ManifestBase<"VolumeGroup"> {
@@ -347,6 +352,8 @@ export type ProblemCode =
   | "target-is-source"
   | "too-many-pvcs"
   | "pvc-map"
+  | "capacity"
+  | "invalid-quantity"
   | "one-of"
   | "invalid-cron"
   | "invalid-timezone"

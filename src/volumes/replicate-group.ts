@@ -1,20 +1,22 @@
 /**
  * The replication driver's entry point: one reconcile of one VolumeReplication. It detects a
  * role swap (failover/failback commit), honours `suspend` and the RPO schedule, connects to
- * both clusters, reconciles the configuration and runs or resumes one cycle. It returns the
- * new status; every intermediate status is also reported as a Status event.
+ * both clusters, grows claims to the source group's capacity (or a pending resize),
+ * reconciles the configuration and runs or resumes one cycle. It returns the new status;
+ * every intermediate status is also reported as a Status event.
  */
 import type { ClusterClient } from "../cluster/port.js";
 import { errorMessage, isFerryError } from "../core/errors.js";
 import type { KubeObject } from "../engine/kube-object.js";
 import { claimRef } from "./cluster-objects.js";
+import { capacityChanged } from "./capacity.js";
+import { ensureCapacity } from "./capacity-step.js";
 import { reach } from "./connect.js";
 import { reconcileConfiguration } from "./configuration.js";
 import type { DirectionContext, ReplicateGroupInput } from "./context.js";
 import { directionOf, initialStatus } from "./direction.js";
 import { runCycle } from "./cycle.js";
 import { growClaim } from "./grow.js";
-import { completeResize } from "./resize.js";
 import { performRoleSwap, roleSwapOf } from "./role-swap.js";
 import { cycleDue, failoverWarranted, replicationPolicy, rpoIntervalMs } from "./rpo.js";
 import { StatusBook } from "./status-book.js";
@@ -107,6 +109,7 @@ export async function replicateGroup(input: ReplicateGroupInput): Promise<Volume
     swapped ||
     book.status.cycle !== undefined ||
     book.status.resize !== undefined ||
+    capacityChanged(input.groups.get(spec.source.volumeGroup)?.spec.capacity, book.status.capacity) ||
     cycleDue({
       policy: schedule.policy,
       name: replication.metadata.name,
@@ -171,9 +174,7 @@ export async function replicateGroup(input: ReplicateGroupInput): Promise<Volume
   );
 
   try {
-    if (book.status.resize !== undefined) {
-      await completeResize({ input, book, source: source.client, target: target.client, direction });
-    }
+    await ensureCapacity({ input, book, source: source.client, target: target.client, direction });
     const configured = await reconcileConfigurationStep({
       input,
       book,

@@ -129,7 +129,14 @@ export interface VolumeReplicationStatus {
   /** The target snapshot groups kept, oldest first. */
   readonly targetSnapshotGroups?: readonly { readonly cluster: string; readonly group: string }[];
   /** A resize in progress: cycles wait until both sides have grown. */
-  readonly resize?: { readonly sizes: Readonly<Record<string, string>>; readonly startedAt: string };
+  readonly resize?: {
+    readonly sizes: Readonly<Record<string, string>>;
+    readonly startedAt: string;
+    /** `capacity` when the source VolumeGroup's spec.capacity asked for it (absent: `ferry replicate --resize`). */
+    readonly requestedBy?: "capacity";
+  };
+  /** The source VolumeGroup's spec.capacity as last compared with the live claims. */
+  readonly capacity?: Readonly<Record<string, string>>;
   /** Seconds between now and the last consistent copy, and the RPO it is measured against. */
   readonly lagSeconds?: number;
   readonly rpoSeconds?: number;

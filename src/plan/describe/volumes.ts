@@ -1,6 +1,7 @@
 import type { VolumeGroup, VolumeReplication } from "../../manifests/types.js";
 import { compilePolicy } from "../../schedule/compile.js";
 import type { ObjectDiff, PlannedAction } from "../types.js";
+import { describeCapacityChange } from "./capacity.js";
 import { changedFields } from "./migration.js";
 import {
   action,
@@ -18,10 +19,13 @@ import {
 export function describeVolumeGroup(diff: ObjectDiff, ctx: DescribeContext): PlannedAction {
   const head = diff.head as VolumeGroup | undefined;
   const base = diff.base as VolumeGroup | undefined;
+  const replications = objectsOf(ctx.head, "VolumeReplication");
   if (diff.change === "added" && head) {
+    const capacity = describeCapacityChange(undefined, head, replications);
     return action(
       diff,
-      `${title(head)} is new: a consistency group of ${plural(head.spec.pvcs.length, "PVC")} (${head.spec.pvcs.join(", ")}).`,
+      `${title(head)} is new: a consistency group of ${plural(head.spec.pvcs.length, "PVC")} (${head.spec.pvcs.join(", ")})${capacity.parts.length > 0 ? `; ${capacity.parts.join("; ")}` : ""}.`,
+      capacity.details,
     );
   }
   if (diff.change === "removed" && base) {
@@ -36,8 +40,10 @@ export function describeVolumeGroup(diff: ObjectDiff, ctx: DescribeContext): Pla
   const parts: string[] = [];
   if (added.length > 0) parts.push(`PVCs added: ${list(added)}`);
   if (removed.length > 0) parts.push(`PVCs removed: ${list(removed)}`);
+  const capacity = describeCapacityChange(base, head, replications);
+  parts.push(...capacity.parts);
   if (parts.length === 0) parts.push(`${changedFields(diff).join(", ")} changed`);
-  const users = objectsOf(ctx.head, "VolumeReplication")
+  const users = replications
     .filter(
       (r) =>
         r.metadata.namespace === head.metadata.namespace &&
@@ -48,7 +54,8 @@ export function describeVolumeGroup(diff: ObjectDiff, ctx: DescribeContext): Pla
   return action(
     diff,
     `${title(head)}: ${parts.join("; ")}.`,
-    users.length > 0 ? [`Replicated by ${list(users)}.`] : [],
+    [...capacity.details, ...(users.length > 0 ? [`Replicated by ${list(users)}.`] : [])],
+    capacity.severity,
   );
 }
 

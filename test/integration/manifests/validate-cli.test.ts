@@ -82,6 +82,30 @@ describe("ferry validate (the real CLI)", () => {
     }
   });
 
+  it("names the file, line and field of a bad VolumeGroup capacity (key outside the group, not a size)", async () => {
+    const dir = await copyExampleRepo();
+    try {
+      const file = join(dir, "environments/prod/shop-volumes.yaml");
+      const text = await readFile(file, "utf8");
+      expect(text).toContain("    wal-pg-0: 512Mi\n");
+      await writeFile(
+        file,
+        text.replace("    wal-pg-0: 512Mi\n", "    wal-pg-1: 512Mi\n    wal-pg-0: lots\n"),
+      );
+      const result = await ferry(dir, "validate");
+      expect(result.code).toBe(1);
+      expect(result.stdout).toContain(
+        'environments/prod/shop-volumes.yaml:12:15: error: spec.capacity["wal-pg-1"]: PVC wal-pg-1 is not in spec.pvcs of VolumeGroup pg (data-pg-0, wal-pg-0)',
+      );
+      expect(result.stdout).toContain(
+        'environments/prod/shop-volumes.yaml:13:15: error: spec.capacity["wal-pg-0"]: "lots" is not a storage size',
+      );
+      expect(result.stdout).toContain("8 files, 20 objects: 2 errors\n");
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it("validates a Git revision with --ref, not the working tree", async () => {
     const dir = await copyExampleRepo();
     try {

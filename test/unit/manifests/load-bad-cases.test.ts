@@ -351,6 +351,46 @@ const cases: [string, Record<string, string | Uint8Array>, Expected][] = [
     { file: BAD, line: 7, path: "spec.pvcs", code: "invalid-value" },
   ],
   [
+    "volume group capacity for a PVC outside the group",
+    {
+      [BAD]: `${H}kind: VolumeGroup\nmetadata:\n  name: cap\n  namespace: shop\nspec:\n  pvcs: [a, b]\n  capacity:\n    a: 10Gi\n    c: 20Gi\n`,
+    },
+    {
+      file: BAD,
+      line: 10,
+      path: "spec.capacity.c",
+      code: "capacity",
+      message: /PVC c is not in spec.pvcs of VolumeGroup cap \(a, b\)/,
+    },
+  ],
+  [
+    "volume group capacity that is not a quantity",
+    {
+      [BAD]: `${H}kind: VolumeGroup\nmetadata:\n  name: cap\n  namespace: shop\nspec:\n  pvcs: [a, b]\n  capacity:\n    a: 10Gi\n    b: ten gigs\n`,
+    },
+    {
+      file: BAD,
+      line: 10,
+      path: "spec.capacity.b",
+      code: "invalid-quantity",
+      message: /"ten gigs" is not a storage size/,
+    },
+  ],
+  [
+    "volume group capacity of zero",
+    {
+      [BAD]: `${H}kind: VolumeGroup\nmetadata:\n  name: cap\n  namespace: shop\nspec:\n  pvcs: [a]\n  capacity: {a: "0"}\n`,
+    },
+    { file: BAD, line: 8, path: "spec.capacity.a", code: "invalid-quantity" },
+  ],
+  [
+    "volume group capacity as a number",
+    {
+      [BAD]: `${H}kind: VolumeGroup\nmetadata:\n  name: cap\n  namespace: shop\nspec:\n  pvcs: [a]\n  capacity: {a: 10}\n`,
+    },
+    { file: BAD, line: 8, path: "spec.capacity.a", code: "invalid-type" },
+  ],
+  [
     "pvcMap missing a PVC of the source group",
     {
       [BAD]: replication(

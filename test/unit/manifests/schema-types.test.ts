@@ -147,7 +147,7 @@ const groups: VolumeGroup[] = [
     apiVersion,
     kind: "VolumeGroup",
     metadata: { ...meta, namespace: "shop" },
-    spec: { pvcs: ["data-pg-0", "wal-pg-0"] },
+    spec: { pvcs: ["data-pg-0", "wal-pg-0"], capacity: { "data-pg-0": "20Gi" } },
   },
 ];
 const replications: VolumeReplication[] = [

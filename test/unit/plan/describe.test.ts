@@ -203,6 +203,72 @@ describe("describeActions", () => {
     if (severity) expect(actions.some((a) => a.severity === severity)).toBe(true);
   });
 
+  describe("a VolumeGroup capacity change", () => {
+    const withCapacity = (capacity: Record<string, string> | undefined) =>
+      edit(base, "VolumeGroup", "pg", (m) => {
+        if (capacity === undefined) delete spec(m)["capacity"];
+        else spec(m)["capacity"] = capacity;
+        return m;
+      });
+    const sized = withCapacity({ "data-pg-0": "1Gi", "wal-pg-0": "512Mi" });
+    it.each([
+      {
+        name: "raised: the replications that have the group as source grow both sides",
+        from: sized,
+        to: withCapacity({ "data-pg-0": "2Gi", "wal-pg-0": "512Mi" }),
+        summary: "VolumeGroup shop/pg: capacity of data-pg-0 raised from 1Gi to 2Gi.",
+        detail:
+          /^VolumeReplication shop\/pg-dr \(east-1 → west-1\) will pause replication, grow any smaller claim on both sides and resume; a claim cannot be shrunk back\.$/,
+        severity: "info",
+      },
+      {
+        name: "set for the first time",
+        from: base,
+        to: withCapacity({ "data-pg-0": "1Gi" }),
+        summary: "VolumeGroup shop/pg: capacity of data-pg-0 set to 1Gi.",
+        detail: /will pause replication/,
+        severity: "info",
+      },
+      {
+        name: "lowered: nothing shrinks, a warning",
+        from: sized,
+        to: withCapacity({ "data-pg-0": "512Mi", "wal-pg-0": "512Mi" }),
+        summary: "VolumeGroup shop/pg: capacity of data-pg-0 lowered from 1Gi to 512Mi.",
+        detail: /^Kubernetes cannot shrink a claim: claims already larger keep their size/,
+        severity: "warning",
+      },
+      {
+        name: "removed",
+        from: sized,
+        to: withCapacity({ "data-pg-0": "1Gi" }),
+        summary: "VolumeGroup shop/pg: capacity no longer set for wal-pg-0.",
+        detail: /^Claims keep their current size\.$/,
+        severity: "info",
+      },
+    ])("$name", ({ from, to, summary, detail, severity }) => {
+      const [a] = actionsFor(from, to);
+      expect(a?.summary).toBe(summary);
+      expect(
+        a?.details.some((d) => detail.test(d)),
+        JSON.stringify(a?.details),
+      ).toBe(true);
+      expect(a?.severity).toBe(severity);
+    });
+
+    it("shows in the diff of ferry plan as a field change", () => {
+      const plan = buildPlan({
+        base: state(sized),
+        head: state(withCapacity({ "data-pg-0": "2Gi", "wal-pg-0": "512Mi" })),
+        baseLabel: "a",
+        headLabel: "b",
+        now: NOW,
+      });
+      expect(plan.diff.objects.map((o) => o.fields)).toEqual([
+        [{ path: ["spec", "capacity", "data-pg-0"], before: "1Gi", after: "2Gi" }],
+      ]);
+    });
+  });
+
   it("warns that removing a replication deletes target snapshots when retention is off", () => {
     const noRetain = edit(base, "VolumeReplication", "pg-dr", (m) => {
       spec(m)["retainSnapshotsOnDeletion"] = false;
