@@ -1,24 +1,23 @@
 import { hostname as osHostname } from "node:os";
-import * as fs from "node:fs";
-import { lstat, readdir, readFile, readlink } from "node:fs/promises";
+import { lstat, readdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { BigIntStats } from "node:fs";
 import pLimit from "p-limit";
 import { systemClock, type Clock } from "../core/clock.js";
-import { FerryError } from "../core/errors.js";
+import { FerryError, isFerryError } from "../core/errors.js";
 import type { ProgressSink } from "../core/progress.js";
 import { sha256Hex, type RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import type { Compression } from "./blob-codec.js";
-import type { ChunkerParams, Cutter } from "./chunker.js";
-import { forEachChunk } from "./file-chunks.js";
+import { defaultChunkerParams, type ChunkerParams } from "./chunker.js";
 import { BlobType } from "./pack.js";
 import { PackSession } from "./pack-session.js";
-import { repositoryCutter } from "./repo-cutter.js";
+import { repositoryGearSeed } from "./repo-cutter.js";
 import { MoverRepository } from "./repository.js";
 import { loadSnapshot, saveSnapshot, type BackupStats, type Snapshot } from "./snapshot.js";
 import { decodeTree, encodeTree, type ContentItem, type FileNode, type TreeNode } from "./tree.js";
-import { isAllZero } from "./zero.js";
+import type { DirEntry } from "./workers/read-protocol.js";
+import { ReadPool, type FilePiece } from "./workers/read-pool.js";
 
 export interface BackupOptions {
   readonly store: ObjectStore;
@@ -37,6 +36,8 @@ export interface BackupOptions {
   readonly ignoreInode?: boolean;
   readonly compression?: Compression;
   readonly chunker?: ChunkerParams;
+  /** Read workers (default: one per core). */
+  readonly readers?: number;
   /** Pack target size in bytes (default 16 MiB). */
   readonly packSize?: number;
   readonly signal?: AbortSignal | undefined;
@@ -51,8 +52,13 @@ export interface BackupResult {
   readonly snapshot: Snapshot;
 }
 
-const FILES_IN_FLIGHT = 16;
 const LARGE_FILES_IN_FLIGHT = 2;
+/** Files up to this size are read whole, many to a worker job. */
+const SMALL_FILE = 1024 * 1024;
+/** A small-file job holds at most this many files or bytes. */
+const SMALL_BATCH_FILES = 512;
+const SMALL_BATCH_BYTES = 4 * 1024 * 1024;
+const SMALL_BATCHES_IN_FLIGHT = 4;
 const PROGRESS_EVERY_MS = 250;
 
 /**
@@ -78,7 +84,12 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     ...(options.packSize === undefined ? {} : { packSize: options.packSize }),
     signal: options.signal,
   });
-  const run = new BackupRun(options, repo, session, clock, repositoryCutter(options.key, options.chunker));
+  const pool = new ReadPool({
+    gearSeed: repositoryGearSeed(options.key),
+    params: options.chunker ?? defaultChunkerParams,
+    ...(options.readers === undefined ? {} : { workers: options.readers }),
+  });
+  const run = new BackupRun(options, repo, session, clock, pool);
   // Progress totals: the parent's size is a good estimate for an incremental run and costs
   // nothing; otherwise a scan (an lstat of every file) runs alongside, only if anyone listens.
   if (parent !== undefined) run.setTotals(parent.stats.files, parent.stats.bytesTotal);
@@ -90,6 +101,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   } catch (err) {
     await session.settle();
     throw err;
+  } finally {
+    await pool.close();
   }
   const stats: BackupStats = {
     ...run.stats,
@@ -132,6 +145,7 @@ class BackupRun {
   private bytesDone = 0;
   private lastReport = 0;
   private readonly largeFiles = pLimit(LARGE_FILES_IN_FLIGHT);
+  private readonly smallBatches = pLimit(SMALL_BATCHES_IN_FLIGHT);
   private readonly inodes = new Map<string, string>();
 
   constructor(
@@ -139,7 +153,7 @@ class BackupRun {
     private readonly repo: MoverRepository,
     private readonly session: PackSession,
     private readonly clock: Clock,
-    private readonly cutter: Cutter,
+    private readonly pool: ReadPool,
   ) {}
 
   setTotals(files: number, bytes: number): void {
@@ -178,116 +192,174 @@ class BackupRun {
       const tree = decodeTree(await this.repo.readBlob(parentTreeId, `parent tree of /${rel}`), parentTreeId);
       for (const node of tree.nodes) parentNodes.set(node.name, node);
     }
-    const names = (await readdir(dir)).sort();
-    const files = pLimit(FILES_IN_FLIGHT);
-    const nodes: Promise<TreeNode>[] = [];
-    const entryStats = await Promise.all(
-      names.map((name) => files(() => lstat(join(dir, name), { bigint: true }).catch(vanished))),
-    );
-    for (const [i, name] of names.entries()) {
-      const path = join(dir, name);
-      const relPath = rel === "" ? name : `${rel}/${name}`;
-      const st = entryStats[i];
-      if (st === undefined) {
-        this.options.onWarning?.(`skipping ${relPath}: it was removed during the backup`);
-        continue;
-      }
-      const base = baseOf(name, st);
-      if (st.isDirectory()) {
-        const before = parentNodes.get(name);
+    const listing = await this.pool.listDir(dir);
+    for (const name of listing.vanished) {
+      this.options.onWarning?.(
+        `skipping ${rel === "" ? name : `${rel}/${name}`}: it was removed during the backup`,
+      );
+    }
+    const nodes: Slot[] = [];
+    const small: SmallRead[] = [];
+    for (const entry of listing.entries) {
+      const path = join(dir, entry.name);
+      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      const base = baseOf(entry);
+      if (entry.type === "dir") {
+        const before = parentNodes.get(entry.name);
         const subtree = await this.saveDir(
           path,
           relPath,
           before?.type === "dir" ? before.subtree : undefined,
         );
         this.stats.dirs += 1;
-        nodes.push(Promise.resolve({ ...base, type: "dir", subtree }));
-      } else if (st.isSymbolicLink()) {
-        nodes.push(Promise.resolve({ ...base, type: "symlink", target: await readlink(path) }));
-      } else if (st.isFile()) {
-        if (st.nlink > 1n) {
-          const inode = `${st.dev}:${st.ino}`;
+        nodes.push({ ...base, type: "dir", subtree });
+      } else if (entry.type === "symlink") {
+        nodes.push({ ...base, type: "symlink", target: entry.target ?? "" });
+      } else if (entry.type === "file") {
+        if (entry.nlink > 1) {
+          const inode = `${entry.dev}:${entry.ino}`;
           const first = this.inodes.get(inode);
           if (first !== undefined) {
-            nodes.push(Promise.resolve({ ...base, type: "hardlink", link: first }));
+            nodes.push({ ...base, type: "hardlink", link: first });
             continue;
           }
           this.inodes.set(inode, relPath);
         }
         this.stats.files += 1;
-        this.stats.bytesTotal += Number(st.size);
-        const node = files(() => this.fileNode(path, st, base, parentNodes.get(name)));
-        node.catch(() => undefined); // awaited below; don't let an early failure go unhandled
-        nodes.push(node);
+        this.stats.bytesTotal += entry.size;
+        const before = parentNodes.get(entry.name);
+        const identity = { size: entry.size, inode: entry.ino, ctime: entry.ctimeNs };
+        if (this.unchanged(before, identity, base.mtime)) {
+          this.stats.filesUnmodified += 1;
+          this.advance(identity.size);
+          nodes.push({ ...base, type: "file", ...identity, content: before.content });
+          continue;
+        }
+        if (before === undefined) this.stats.filesNew += 1;
+        else this.stats.filesChanged += 1;
+        if (entry.size <= SMALL_FILE) {
+          small.push({ index: nodes.length, path, relPath, entry });
+          nodes.push(undefined); // set once the batch is read
+        } else {
+          const node = this.largeFile(path, relPath).then((read): FileNode | undefined =>
+            read === undefined ? undefined : { ...base, type: "file", ...identity, ...read },
+          );
+          node.catch(() => undefined); // awaited below; don't let an early failure go unhandled
+          nodes.push(node);
+        }
       } else {
         this.options.onWarning?.(`skipping ${relPath}: not a regular file, directory or symlink`);
       }
     }
-    const resolved = await Promise.all(nodes);
+    await this.readSmallFiles(small, nodes);
+    const resolved = (await Promise.all(nodes.map(async (n) => n))).filter((n) => n !== undefined);
     const bytes = encodeTree({ nodes: resolved });
     const id = sha256Hex(bytes);
     await this.session.add(BlobType.Tree, id, bytes);
     return id;
   }
 
-  private async fileNode(
-    path: string,
-    st: BigIntStats,
-    base: ReturnType<typeof baseOf>,
+  /** Whether a file is the parent snapshot's, by metadata, and all its chunks are still stored. */
+  private unchanged(
     before: TreeNode | undefined,
-  ): Promise<FileNode> {
-    const identity = { size: Number(st.size), inode: String(st.ino), ctime: String(st.ctimeNs) };
-    if (
+    identity: { size: number; inode: string; ctime: string },
+    mtime: string,
+  ): before is FileNode {
+    return (
       before?.type === "file" &&
       before.size === identity.size &&
-      before.mtime === base.mtime &&
+      before.mtime === mtime &&
       (this.options.ignoreInode === true ||
         (before.ctime === identity.ctime && before.inode === identity.inode)) &&
       before.content.every((c) => typeof c === "number" || this.session.has(c))
-    ) {
-      this.stats.filesUnmodified += 1;
-      this.advance(identity.size);
-      return { ...base, type: "file", ...identity, content: before.content };
+    );
+  }
+
+  /** Reads small files in batches on the workers and stores their chunks, in name order. */
+  private async readSmallFiles(files: readonly SmallRead[], nodes: Slot[]): Promise<void> {
+    const batches: SmallRead[][] = [];
+    let batch: SmallRead[] = [];
+    let bytes = 0;
+    for (const file of files) {
+      if (batch.length >= SMALL_BATCH_FILES || bytes + file.entry.size > SMALL_BATCH_BYTES) {
+        batches.push(batch);
+        batch = [];
+        bytes = 0;
+      }
+      batch.push(file);
+      bytes += file.entry.size;
     }
-    if (before === undefined) this.stats.filesNew += 1;
-    else this.stats.filesChanged += 1;
-    const { content, size } =
-      identity.size <= this.cutter.params.minSize
-        ? await this.smallFile(path, identity.size)
-        : await this.largeFile(path);
-    return { ...base, type: "file", ...identity, size, content };
+    if (batch.length > 0) batches.push(batch);
+    const reads = batches.map((b) =>
+      this.smallBatches(() => this.pool.readSmall(b.map((f) => ({ path: f.path, size: f.entry.size })))),
+    );
+    for (const read of reads) read.catch(() => undefined); // awaited in order below
+    for (const [i, read] of reads.entries()) {
+      const results = await read;
+      for (const [j, file] of batches[i]!.entries()) {
+        const result = results[j]!;
+        if ("error" in result) {
+          if (!this.vanished(file.relPath, result.error)) throw readError(file.relPath, result.error);
+          continue;
+        }
+        this.check();
+        const content: ContentItem[] = [];
+        for (const piece of result.pieces) content.push(await this.storePiece(piece));
+        this.stats.bytesRead += result.size;
+        const { entry } = file;
+        nodes[file.index] = {
+          ...baseOf(entry),
+          type: "file",
+          size: result.size,
+          inode: entry.ino,
+          ctime: entry.ctimeNs,
+          content,
+        };
+      }
+    }
   }
 
-  private async smallFile(path: string, size: number): Promise<{ content: ContentItem[]; size: number }> {
-    this.check();
-    const data = await readSmallFile(path, size);
-    this.stats.bytesRead += data.byteLength;
-    const content = data.byteLength === 0 ? [] : [await this.storeChunk(data)];
-    this.advance(data.byteLength);
-    return { content, size: data.byteLength };
-  }
-
-  private largeFile(path: string): Promise<{ content: ContentItem[]; size: number }> {
+  /** Reads a large file through a worker, chunk by chunk; undefined when it vanished. */
+  private largeFile(
+    path: string,
+    relPath: string,
+  ): Promise<{ content: ContentItem[]; size: number } | undefined> {
     return this.largeFiles(async () => {
       const content: ContentItem[] = [];
-      const size = await forEachChunk(path, this.cutter, async (chunk) => {
-        this.check();
-        const length = typeof chunk === "number" ? chunk : chunk.byteLength;
-        this.stats.bytesRead += length;
-        // storeChunk copies the chunk into a pack before it resolves: the reader may then reuse it.
-        content.push(typeof chunk === "number" ? chunk : await this.storeChunk(chunk));
-        this.advance(length);
-      });
+      let size: number;
+      try {
+        size = await this.pool.chunkFile(path, async (piece) => {
+          this.check();
+          // storePiece copies the chunk into a pack before it resolves: the batch may then go.
+          content.push(await this.storePiece(piece));
+        });
+      } catch (err) {
+        if (isFerryError(err) || !(err instanceof Error)) throw err;
+        if (content.length === 0 && this.vanished(relPath, err)) return undefined;
+        throw readError(relPath, err);
+      }
+      this.stats.bytesRead += size;
       return { content, size };
     });
   }
 
-  /** Hashes a chunk and stores it unless known; a chunk of zeros becomes a hole. */
-  private async storeChunk(data: Uint8Array): Promise<ContentItem> {
-    if (isAllZero(data)) return data.byteLength;
-    const id = sha256Hex(data);
-    await this.session.add(BlobType.Data, id, data);
-    return id;
+  /** A file deleted since it was listed is skipped with a warning (a live volume changes). */
+  private vanished(relPath: string, err: Error): boolean {
+    if ((err as { code?: unknown }).code !== "ENOENT") return false;
+    this.stats.files -= 1;
+    this.options.onWarning?.(`skipping ${relPath}: it was removed during the backup`);
+    return true;
+  }
+
+  /** Stores a chunk unless known; a hole stays a number. */
+  private async storePiece(piece: FilePiece): Promise<ContentItem> {
+    if (typeof piece === "number") {
+      this.advance(piece);
+      return piece;
+    }
+    await this.session.add(BlobType.Data, piece.id, piece.data);
+    this.advance(piece.data.byteLength);
+    return piece.id;
   }
 
   private advance(bytes: number): void {
@@ -316,36 +388,22 @@ class BackupRun {
   }
 }
 
-/**
- * Reads a file expected to hold `size` bytes: open, one read, close, with the callback API
- * (a FileHandle costs noticeably more per file when there are 100,000 of them). Falls back
- * to reading the whole file when it grew since lstat.
- */
-function readSmallFile(path: string, size: number): Promise<Buffer> {
-  return new Promise((resolve, reject) => {
-    fs.open(path, "r", (openErr, fd) => {
-      if (openErr !== null) return reject(openErr);
-      const buf = Buffer.allocUnsafe(size + 1);
-      fs.read(fd, buf, 0, size + 1, 0, (readErr, bytesRead) => {
-        fs.close(fd, (closeErr) => {
-          if (readErr !== null) return reject(readErr);
-          if (closeErr !== null) return reject(closeErr);
-          if (bytesRead <= size) return resolve(buf.subarray(0, bytesRead));
-          readFile(path).then(resolve, reject);
-        });
-      });
-    });
-  });
+/** A directory entry's place in its tree: a node, one being read, or none (it vanished). */
+type Slot = TreeNode | Promise<TreeNode | undefined> | undefined;
+
+interface SmallRead {
+  readonly index: number;
+  readonly path: string;
+  readonly relPath: string;
+  readonly entry: DirEntry;
 }
 
-/** An entry deleted between readdir and lstat is skipped (a live volume changes); other errors stand. */
-function vanished(err: unknown): undefined {
-  if (typeof err === "object" && err !== null && "code" in err && err.code === "ENOENT") return undefined;
-  throw err;
+function readError(relPath: string, cause: Error): FerryError {
+  return new FerryError("IO", `cannot read ${relPath}: ${cause.message}`, { cause });
 }
 
-function baseOf(name: string, st: BigIntStats) {
-  return { name, ...rootMetaOf(st) };
+function baseOf(entry: DirEntry) {
+  return { name: entry.name, mode: entry.mode, uid: entry.uid, gid: entry.gid, mtime: entry.mtimeNs };
 }
 
 function rootMetaOf(st: BigIntStats) {

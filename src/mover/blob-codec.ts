@@ -1,7 +1,7 @@
 import { promisify } from "node:util";
 import { deflateRaw, inflateRaw } from "node:zlib";
 import { FerryError } from "../core/errors.js";
-import { open, seal, type RepositoryKey } from "../repository/crypto.js";
+import { open, sealParts, type RepositoryKey } from "../repository/crypto.js";
 
 const deflateRawAsync = promisify(deflateRaw);
 const inflateRawAsync = promisify(inflateRaw);
@@ -14,7 +14,10 @@ export const StoredCompression = { None: 0, Deflate: 1 } as const;
 export type StoredCompression = (typeof StoredCompression)[keyof typeof StoredCompression];
 
 export interface EncodedBlob {
-  readonly bytes: Uint8Array;
+  /** The stored bytes, in pieces to be written one after the other. */
+  readonly parts: readonly Uint8Array[];
+  /** Their total length. */
+  readonly length: number;
   readonly compression: StoredCompression;
 }
 
@@ -38,8 +41,8 @@ export async function encodeBlob(
   // Sealed on the main thread: WebCrypto on the thread pool copies every blob in and out,
   // and with four pool threads the allocator's per-thread arenas cost ~30 MiB of RSS; AES-GCM
   // (AES-NI) is several times faster than the disk and network the mover feeds.
-  const bytes = options.key === undefined ? body : seal(options.key, body);
-  return { bytes, compression };
+  const parts = options.key === undefined ? [body] : sealParts(options.key, body);
+  return { parts, length: parts.reduce((n, p) => n + p.byteLength, 0), compression };
 }
 
 /** The inverse of `encodeBlob`; authentication failures are Integrity errors. */

@@ -1,7 +1,6 @@
 import { FerryError } from "../core/errors.js";
-import { sha256Hex } from "../repository/crypto.js";
 import { encodeBlob, type Compression } from "./blob-codec.js";
-import { BlobType, packKey, packTrailer, type PackedBlob } from "./pack.js";
+import { BlobType, packId, packKey, packTrailer, type PackedBlob } from "./pack.js";
 import { PackBuffer } from "./pack-buffer.js";
 import type { IndexedPack } from "./repo-index.js";
 import type { MoverRepository } from "./repository.js";
@@ -81,8 +80,7 @@ export class PackSession {
     let pack = this.packFor(type);
     // Close a pack before it would outgrow its target size (trailer included), so pack
     // buffers never grow past it unless one blob alone is larger.
-    const after =
-      pack.buffer.size + encoded.bytes.byteLength + TRAILER_RESERVE + 42 * (pack.blobs.length + 1);
+    const after = pack.buffer.size + encoded.length + TRAILER_RESERVE + 42 * (pack.blobs.length + 1);
     if (pack.blobs.length > 0 && after > this.packSize) {
       this.open.delete(type);
       this.startUpload(pack);
@@ -93,10 +91,10 @@ export class PackSession {
       type,
       compression: encoded.compression,
       offset: pack.buffer.size,
-      length: encoded.bytes.byteLength,
+      length: encoded.length,
       rawLength: plain.byteLength,
     });
-    pack.buffer.append(encoded.bytes);
+    for (const part of encoded.parts) pack.buffer.append(part);
     if (type === BlobType.Data) {
       this.stats.blobsNew += 1;
       this.stats.blobBytesNew += plain.byteLength;
@@ -155,10 +153,12 @@ export class PackSession {
 
   private async upload(pack: OpenPack): Promise<void> {
     const { repo } = this.options;
-    pack.buffer.append(packTrailer(pack.blobs, repo.key));
+    const trailer = packTrailer(pack.blobs, repo.key);
+    pack.buffer.append(trailer);
     const bytes = pack.buffer.view();
-    // Hashing here (not on the thread pool) avoids WebCrypto's copy of a whole pack.
-    const id = sha256Hex(bytes);
+    // A pack is named by the hash of its trailer, which lists every blob's id and length (and,
+    // sealed, a fresh nonce): unique without hashing the whole pack a second time.
+    const id = packId(trailer);
     this.check();
     await repo.store.put(packKey(id), bytes);
     pack.buffer.reset();

@@ -1,5 +1,5 @@
 import { FerryError } from "../core/errors.js";
-import { open, seal, type RepositoryKey } from "../repository/crypto.js";
+import { open, seal, sha256Hex, type RepositoryKey } from "../repository/crypto.js";
 import type { StoredCompression } from "./blob-codec.js";
 
 /** What a blob holds: file data or a directory tree. */
@@ -45,6 +45,24 @@ export function packTrailer(blobs: readonly PackedBlob[], key: RepositoryKey | u
   tail.writeUInt32LE(header.byteLength, 0);
   TRAILER_MAGIC.copy(tail, 4);
   return Buffer.concat([header, tail]);
+}
+
+/**
+ * A pack's id (its object name): the SHA-256 of its trailer. The trailer lists every blob's id
+ * (the hash of its plaintext) and length, and when sealed carries a fresh nonce, so two packs
+ * share an id only when they are the same bytes; naming a pack costs no second pass over it.
+ */
+export function packId(trailer: Uint8Array): string {
+  return sha256Hex(trailer);
+}
+
+/** The trailer (header and tail) at the end of a pack's bytes, or undefined when it has none. */
+export function trailerOf(pack: Uint8Array): Uint8Array | undefined {
+  const buf = Buffer.from(pack.buffer, pack.byteOffset, pack.byteLength);
+  if (buf.length < 8 || !buf.subarray(buf.length - 4).equals(TRAILER_MAGIC)) return undefined;
+  const headerLength = buf.readUInt32LE(buf.length - 8);
+  if (headerLength > buf.length - 8) return undefined;
+  return buf.subarray(buf.length - 8 - headerLength);
 }
 
 /** Reads the blob entries of a pack from its header; a malformed pack is an Integrity error. */

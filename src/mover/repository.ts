@@ -2,7 +2,7 @@ import { FerryError, isFerryError } from "../core/errors.js";
 import { isSealed, open, seal, sha256Hex, type RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import { decodeBlob } from "./blob-codec.js";
-import { packIdOfKey, packKey, readPackHeader } from "./pack.js";
+import { packId, packIdOfKey, packKey, readPackHeader, trailerOf } from "./pack.js";
 import { fromIndexFile, RepoIndex, toIndexFile, type BlobLocation, type IndexedPack } from "./repo-index.js";
 
 /**
@@ -156,14 +156,29 @@ export class MoverRepository {
     for await (const key of this.store.list("packs/")) {
       const id = packIdOfKey(key);
       if (id === undefined || this.index.hasPack(id)) continue;
-      const bytes = await this.store.get(key);
-      // A pack is put atomically under the hash of its bytes: a mismatch is damage, and a
-      // damaged pack is left out (its blobs are sent again) rather than trusted.
-      if (sha256Hex(bytes) !== id) continue;
-      const pack = { id, blobs: readPackHeader(bytes, this.key, id) };
+      const pack = await this.verifiedPack(id, await this.store.get(key));
+      if (pack === undefined) continue;
       this.index.addPack(pack);
       found.push(pack);
     }
     await this.writeIndex(found);
+  }
+
+  /**
+   * A pack no index names, checked through: its name matches its trailer and every blob in it
+   * decodes to its id. A damaged pack is left out (its blobs are sent again) rather than trusted.
+   */
+  private async verifiedPack(id: string, bytes: Uint8Array): Promise<IndexedPack | undefined> {
+    const trailer = trailerOf(bytes);
+    if (trailer === undefined || packId(trailer) !== id) return undefined;
+    try {
+      const blobs = readPackHeader(bytes, this.key, id);
+      for (const blob of blobs) {
+        await this.blobFromPack(bytes, { ...blob, pack: id }, blob.id, `recovering pack ${id}`);
+      }
+      return { id, blobs };
+    } catch {
+      return undefined;
+    }
   }
 }

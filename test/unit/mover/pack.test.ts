@@ -32,11 +32,11 @@ async function buildPack(blobs: Uint8Array[], options: { compression: Compressio
       type: BlobType.Data,
       compression: encoded.compression,
       offset,
-      length: encoded.bytes.byteLength,
+      length: encoded.length,
       rawLength: plain.byteLength,
     });
-    parts.push(encoded.bytes);
-    offset += encoded.bytes.byteLength;
+    parts.push(...encoded.parts);
+    offset += encoded.length;
   }
   parts.push(packTrailer(entries, options.withKey ? key : undefined));
   return { bytes: Buffer.concat(parts), entries };
@@ -97,7 +97,7 @@ describe("packs", () => {
   it("fails to open a sealed blob with the wrong key", async () => {
     const encoded = await encodeBlob(randomBytes(100), { compression: "off", key });
     await expect(
-      decodeBlob(encoded.bytes, { compression: 0, key: deriveKey("other") }),
+      decodeBlob(Buffer.concat(encoded.parts), { compression: 0, key: deriveKey("other") }),
     ).rejects.toMatchObject({ code: "Integrity" });
   });
 

@@ -1,0 +1,192 @@
+import { availableParallelism } from "node:os";
+import type { Worker } from "node:worker_threads";
+import type { ChunkerParams } from "../chunker.js";
+import type {
+  DirEntry,
+  FromWorker,
+  ReadWorkerData,
+  SmallFileResult,
+  ToWorker,
+  WireError,
+} from "./read-protocol.js";
+import { spawnModuleWorker } from "./spawn.js";
+
+/** A piece of a file on the main thread: a chunk with its id and bytes, or a hole's length. */
+export type FilePiece = { readonly id: string; readonly data: Uint8Array } | number;
+
+/** A small file as read by a worker, or the error reading it gave. */
+export type SmallFile =
+  { readonly size: number; readonly pieces: readonly FilePiece[] } | { readonly error: Error };
+
+interface Job {
+  readonly worker: PoolWorker;
+  readonly large: boolean;
+  onMessage(message: FromWorker): void;
+  fail(error: Error): void;
+}
+
+interface PoolWorker {
+  readonly thread: Worker;
+  jobs: number;
+  large: number;
+}
+
+/**
+ * The backup's read workers (see read-protocol.ts), one per core by default. Each call is one
+ * job on the least busy worker; a large file's batches are handed to `onPiece` in order, and
+ * the worker reads ahead by at most two batches.
+ */
+export class ReadPool {
+  private readonly workers: PoolWorker[] = [];
+  private readonly jobs = new Map<number, Job>();
+  private nextJob = 1;
+  private failure: Error | undefined;
+
+  constructor(options: {
+    readonly gearSeed: Uint8Array | undefined;
+    readonly params: ChunkerParams;
+    readonly workers?: number;
+  }) {
+    const count = Math.max(1, options.workers ?? availableParallelism());
+    const ext = new URL(import.meta.url).pathname.endsWith(".ts") ? "ts" : "js";
+    const workerData: ReadWorkerData = { gearSeed: options.gearSeed, params: options.params };
+    for (let i = 0; i < count; i++) {
+      const thread = spawnModuleWorker(new URL(`./read-worker.${ext}`, import.meta.url), { workerData });
+      const worker: PoolWorker = { thread, jobs: 0, large: 0 };
+      thread.on("message", (message: FromWorker) => this.jobs.get(message.job)?.onMessage(message));
+      thread.on("error", (err) => this.workerFailed(worker, err));
+      thread.on("exit", (code) =>
+        this.workerFailed(worker, new Error(`a backup read worker exited (code ${code})`)),
+      );
+      this.workers.push(worker);
+    }
+  }
+
+  /** The entries of a directory sorted by name, and the names that vanished before lstat. */
+  listDir(path: string): Promise<{ entries: readonly DirEntry[]; vanished: readonly string[] }> {
+    return this.request(
+      false,
+      (job) => ({ type: "dir", job, path }),
+      (message, done) => {
+        if (message.type === "dir") done({ entries: message.entries, vanished: message.vanished });
+      },
+    );
+  }
+
+  /** Reads whole files (each expected to be about `size` bytes) in one job. */
+  readSmall(files: readonly { path: string; size: number }[]): Promise<SmallFile[]> {
+    return this.request(
+      false,
+      (job) => ({ type: "small", job, files }),
+      (message, done) => {
+        if (message.type === "small") done(message.files.map((f) => smallFile(f, message.buffer)));
+      },
+    );
+  }
+
+  /**
+   * Reads a file in chunks: `onPiece` gets each piece in order, one at a time (a chunk's bytes
+   * are only valid until its promise resolves). Resolves with the bytes read.
+   */
+  chunkFile(path: string, onPiece: (piece: FilePiece) => Promise<void>): Promise<number> {
+    let chain = Promise.resolve();
+    return this.request(
+      true,
+      (job) => ({ type: "file", job, path }),
+      (message, done, fail, job, worker) => {
+        if (message.type !== "file") return;
+        chain = chain.then(async () => {
+          for (const p of message.pieces)
+            await onPiece(
+              "hole" in p ? p.hole : { id: p.id, data: new Uint8Array(message.buffer, p.offset, p.length) },
+            );
+          if (message.done) done(message.size);
+          else post(worker, { type: "credit", job });
+        });
+        chain.catch((err: unknown) => {
+          post(worker, { type: "cancel", job });
+          fail(err instanceof Error ? err : new Error(String(err)));
+        });
+      },
+    );
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error("the backup read workers were closed");
+    await Promise.all(this.workers.map((w) => w.thread.terminate()));
+  }
+
+  private request<T>(
+    large: boolean,
+    message: (job: number) => ToWorker,
+    handle: (
+      message: FromWorker,
+      done: (value: T) => void,
+      fail: (err: Error) => void,
+      job: number,
+      worker: PoolWorker,
+    ) => void,
+  ): Promise<T> {
+    if (this.failure !== undefined) return Promise.reject(this.failure);
+    const worker = this.pick(large);
+    const id = this.nextJob++;
+    return new Promise<T>((resolve, reject) => {
+      let settled = false;
+      const finish = (): boolean => {
+        if (settled) return false;
+        settled = true;
+        this.jobs.delete(id);
+        worker.jobs -= 1;
+        if (large) worker.large -= 1;
+        return true;
+      };
+      const fail = (err: Error): void => {
+        if (finish()) reject(err);
+      };
+      const done = (value: T): void => {
+        if (finish()) resolve(value);
+      };
+      this.jobs.set(id, {
+        worker,
+        large,
+        fail,
+        onMessage: (m) => (m.type === "error" ? fail(toError(m.error)) : handle(m, done, fail, id, worker)),
+      });
+      worker.jobs += 1;
+      if (large) worker.large += 1;
+      post(worker, message(id));
+    });
+  }
+
+  private pick(large: boolean): PoolWorker {
+    let best = this.workers[0]!;
+    for (const w of this.workers) {
+      if (large ? w.large < best.large || (w.large === best.large && w.jobs < best.jobs) : w.jobs < best.jobs)
+        best = w;
+    }
+    return best;
+  }
+
+  private workerFailed(worker: PoolWorker, err: Error): void {
+    this.failure ??= err;
+    for (const job of [...this.jobs.values()]) if (job.worker === worker) job.fail(err);
+  }
+}
+
+function post(worker: PoolWorker, message: ToWorker): void {
+  worker.thread.postMessage(message);
+}
+
+function toError(wire: WireError): Error {
+  return Object.assign(new Error(wire.message), wire.code === undefined ? {} : { code: wire.code });
+}
+
+function smallFile(result: SmallFileResult, buffer: ArrayBuffer): SmallFile {
+  if ("error" in result) return { error: toError(result.error) };
+  return {
+    size: result.size,
+    pieces: result.pieces.map((p) =>
+      "hole" in p ? p.hole : { id: p.id, data: new Uint8Array(buffer, p.offset, p.length) },
+    ),
+  };
+}

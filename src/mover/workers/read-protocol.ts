@@ -1,0 +1,78 @@
+/**
+ * Messages between the backup's main thread and its read workers. Workers do every file-system
+ * call of a backup (directory listings, lstat, reads) with synchronous calls, which in a worker
+ * cost a system call each instead of a thread-pool round trip, and they chunk and hash what
+ * they read; the main thread decides what is new and packs it.
+ */
+import type { ChunkerParams } from "../chunker.js";
+
+export interface ReadWorkerData {
+  readonly gearSeed: Uint8Array | undefined;
+  readonly params: ChunkerParams;
+}
+
+/** One entry of a directory, as lstat saw it. Times and inode numbers are decimal strings. */
+export interface DirEntry {
+  readonly name: string;
+  readonly type: "dir" | "file" | "symlink" | "other";
+  readonly mode: number;
+  readonly uid: number;
+  readonly gid: number;
+  readonly mtimeNs: string;
+  readonly ctimeNs: string;
+  readonly size: number;
+  readonly ino: string;
+  readonly dev: string;
+  readonly nlink: number;
+  /** A symlink's target. */
+  readonly target?: string;
+}
+
+/** A piece of a file as a worker sends it: a chunk (id and its bytes in the batch buffer) or a hole. */
+export type WirePiece =
+  { readonly id: string; readonly offset: number; readonly length: number } | { readonly hole: number };
+
+export interface WireError {
+  readonly code: string | undefined;
+  readonly message: string;
+}
+
+/** What became of one small file: its size and pieces, or why it could not be read. */
+export type SmallFileResult =
+  { readonly size: number; readonly pieces: readonly WirePiece[] } | { readonly error: WireError };
+
+export type ToWorker =
+  | { readonly type: "dir"; readonly job: number; readonly path: string }
+  | {
+      readonly type: "small";
+      readonly job: number;
+      readonly files: readonly { path: string; size: number }[];
+    }
+  | { readonly type: "file"; readonly job: number; readonly path: string }
+  | { readonly type: "credit"; readonly job: number }
+  | { readonly type: "cancel"; readonly job: number };
+
+export type FromWorker =
+  | {
+      readonly type: "dir";
+      readonly job: number;
+      readonly entries: readonly DirEntry[];
+      readonly vanished: readonly string[];
+    }
+  /** Per file: its pieces in `buffer`, or why it could not be read. */
+  | {
+      readonly type: "small";
+      readonly job: number;
+      readonly buffer: ArrayBuffer;
+      readonly files: readonly SmallFileResult[];
+    }
+  /** The next pieces of a large file; `size` (bytes read in all) comes with the last batch. */
+  | {
+      readonly type: "file";
+      readonly job: number;
+      readonly buffer: ArrayBuffer;
+      readonly pieces: readonly WirePiece[];
+      readonly done: boolean;
+      readonly size: number;
+    }
+  | { readonly type: "error"; readonly job: number; readonly error: WireError };

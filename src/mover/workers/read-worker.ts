@@ -1,0 +1,205 @@
+/**
+ * A backup read worker (see read-protocol.ts): lists directories, reads small files in
+ * batches and streams large files in chunked batches, hashing every chunk. Large files are
+ * sent in batches of a few MiB and wait for credit, so at most two batches per file are in
+ * flight whatever the file's size.
+ */
+import { createHash } from "node:crypto";
+import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, fstatSync } from "node:fs";
+import { join } from "node:path";
+import { parentPort, workerData } from "node:worker_threads";
+import { nextPiece } from "../pieces.js";
+import { cutterOf } from "../repo-cutter.js";
+import type {
+  DirEntry,
+  FromWorker,
+  ReadWorkerData,
+  SmallFileResult,
+  ToWorker,
+  WireError,
+  WirePiece,
+} from "./read-protocol.js";
+
+const BATCHES_IN_FLIGHT = 2;
+
+const data = workerData as ReadWorkerData;
+const cutter = cutterOf(data.gearSeed, data.params);
+const batchSize = Math.max(8 * 1024 * 1024, 2 * cutter.params.maxSize + 128 * 1024);
+const port = parentPort;
+const files = new Map<number, { credits: number; wake: (() => void) | undefined; cancelled: boolean }>();
+
+function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
+  port?.postMessage(message, transfer);
+}
+
+function wireError(err: unknown): WireError {
+  const e = err as { code?: unknown; message?: unknown };
+  return { code: typeof e.code === "string" ? e.code : undefined, message: String(e.message ?? err) };
+}
+
+function listDir(job: number, path: string): void {
+  const entries: DirEntry[] = [];
+  const vanished: string[] = [];
+  for (const name of readdirSync(path).sort()) {
+    let st;
+    try {
+      st = lstatSync(join(path, name), { bigint: true });
+    } catch (err) {
+      if ((err as { code?: unknown }).code === "ENOENT") {
+        vanished.push(name);
+        continue;
+      }
+      throw err;
+    }
+    const type = st.isDirectory() ? "dir" : st.isFile() ? "file" : st.isSymbolicLink() ? "symlink" : "other";
+    entries.push({
+      name,
+      type,
+      mode: Number(st.mode & 0o7777n),
+      uid: Number(st.uid),
+      gid: Number(st.gid),
+      mtimeNs: String(st.mtimeNs),
+      ctimeNs: String(st.ctimeNs),
+      size: Number(st.size),
+      ino: String(st.ino),
+      dev: String(st.dev),
+      nlink: Number(st.nlink),
+      ...(type === "symlink" ? { target: readlinkSync(join(path, name)) } : {}),
+    });
+  }
+  send({ type: "dir", job, entries, vanished });
+}
+
+/** Cuts `buf[start, end)` into pieces, hashing the chunks; returns where it stopped. */
+function cut(buf: Uint8Array, start: number, end: number, eof: boolean, pieces: WirePiece[]): number {
+  let at = start;
+  for (
+    let piece = nextPiece(cutter, buf, at, end, eof);
+    piece !== undefined;
+    piece = nextPiece(cutter, buf, at, end, eof)
+  ) {
+    if ("hole" in piece) {
+      pieces.push({ hole: piece.hole });
+      at += piece.hole;
+    } else {
+      const id = createHash("sha256")
+        .update(buf.subarray(at, at + piece.chunk))
+        .digest("hex");
+      pieces.push({ id, offset: at, length: piece.chunk });
+      at += piece.chunk;
+    }
+  }
+  return at;
+}
+
+/**
+ * Reads whole small files into one buffer. One read of `size + 1` bytes tells a file that is
+ * as lstat saw it (or shorter) from one that grew since, which is then read to its end.
+ */
+function readSmall(job: number, list: readonly { path: string; size: number }[]): void {
+  let buf: Uint8Array = Buffer.allocUnsafeSlow(
+    Math.max(
+      1,
+      list.reduce((n, f) => n + f.size + 1, 0),
+    ),
+  );
+  let used = 0;
+  const out: SmallFileResult[] = [];
+  for (const file of list) {
+    let fd: number | undefined;
+    const start = used;
+    try {
+      fd = openSync(file.path, "r");
+      let want = file.size + 1;
+      for (;;) {
+        if (buf.length - used < want) {
+          const grown = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, used + want));
+          grown.set(buf.subarray(0, used));
+          buf = grown;
+        }
+        const n = readSync(fd, buf, used, want, null);
+        used += n;
+        if (n < want) break;
+        want = Math.max(64 * 1024, fstatSync(fd).size - (used - start) + 1);
+      }
+      const pieces: WirePiece[] = [];
+      cut(buf, start, used, true, pieces);
+      out.push({ size: used - start, pieces });
+    } catch (err) {
+      used = start;
+      out.push({ error: wireError(err) });
+    } finally {
+      if (fd !== undefined) closeSync(fd);
+    }
+  }
+  send({ type: "small", job, buffer: buf.buffer as ArrayBuffer, files: out }, [buf.buffer as ArrayBuffer]);
+}
+
+/** Streams a large file in batches, waiting for credit after each `BATCHES_IN_FLIGHT`. */
+async function readLarge(job: number, path: string): Promise<void> {
+  const state = { credits: BATCHES_IN_FLIGHT, wake: undefined as (() => void) | undefined, cancelled: false };
+  files.set(job, state);
+  const fd = openSync(path, "r");
+  try {
+    let buf: Uint8Array = Buffer.allocUnsafeSlow(batchSize);
+    let end = 0;
+    let eof = false;
+    let size = 0;
+    for (;;) {
+      while (end < buf.length && !eof) {
+        const n = readSync(fd, buf, end, buf.length - end, null);
+        if (n === 0) eof = true;
+        end += n;
+        size += n;
+      }
+      const pieces: WirePiece[] = [];
+      const stop = cut(buf, 0, end, eof, pieces);
+      const done = eof && stop === end;
+      const next = done ? undefined : Buffer.allocUnsafeSlow(batchSize);
+      next?.set(buf.subarray(stop, end));
+      while (state.credits === 0 && !state.cancelled) await new Promise<void>((wake) => (state.wake = wake));
+      if (state.cancelled) return;
+      state.credits -= 1;
+      send({ type: "file", job, buffer: buf.buffer as ArrayBuffer, pieces, done, size }, [
+        buf.buffer as ArrayBuffer,
+      ]);
+      if (next === undefined) return;
+      buf = next;
+      end -= stop;
+      // Let queued messages (credits, listings, small files) in between batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  } finally {
+    closeSync(fd);
+    files.delete(job);
+  }
+}
+
+port?.on("message", (message: ToWorker) => {
+  const { job } = message;
+  try {
+    switch (message.type) {
+      case "dir":
+        return listDir(job, message.path);
+      case "small":
+        return readSmall(job, message.files);
+      case "file":
+        readLarge(job, message.path).catch((err: unknown) =>
+          send({ type: "error", job, error: wireError(err) }),
+        );
+        return;
+      case "credit":
+      case "cancel": {
+        const state = files.get(job);
+        if (state === undefined) return;
+        if (message.type === "credit") state.credits += 1;
+        else state.cancelled = true;
+        state.wake?.();
+        state.wake = undefined;
+        return;
+      }
+    }
+  } catch (err) {
+    send({ type: "error", job, error: wireError(err) });
+  }
+});
