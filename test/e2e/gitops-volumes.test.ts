@@ -1,6 +1,7 @@
 /**
  * The GitOps loop drives volume replication: a VolumeGroup and VolumeReplication pushed over
  * HTTP are replicated by the controller (target byte-identical, a report on ferry/status);
+ * a pushed VolumeGroup capacity grows the claim on both sides;
  * the role swap `ferry failover` proposes, pushed, makes the controller fail over (workloads
  * started on the new source from ferry.dev/replicas) and replicate the other way; removing
  * the manifest stops the replication, keeps the target snapshots and removes the report.
@@ -41,6 +42,12 @@ spec:
   schedule: "0 0 1 1 *"
   retainSnapshotsOnDeletion: true
 `;
+
+/** The same pair with the group's capacity raised above the claim's 1Gi. */
+const SIZED = MANIFEST.replace(
+  "spec: {pvcs: [data-pg-0]}",
+  "spec: {pvcs: [data-pg-0], capacity: {data-pg-0: 2Gi}}",
+);
 
 interface ReportDoc {
   kind: string;
@@ -164,11 +171,39 @@ describe("the GitOps loop replicates volumes and fails over on a merged role swa
     expect(report().status.lastCycle?.id).toBe(doc.status.lastCycle?.id);
   }, 120_000);
 
+  it("a pushed VolumeGroup capacity grows the claim on both sides as one resize", async () => {
+    const summary = await push({ [FILE]: SIZED });
+    expect(summary.outcomes.find((o) => o.path === REPORT)?.error).toBeUndefined();
+    for (const cluster of ["east-1", "west-1"]) {
+      const [pvc] = await env.getJson(cluster, ["pvc/data-pg-0", "-n", NS]);
+      const spec = pvc?.["spec"] as { resources: { requests: { storage: string } } };
+      const status = pvc?.["status"] as { capacity?: { storage?: string } };
+      expect({
+        cluster,
+        request: spec.resources.requests.storage,
+        capacity: status.capacity?.storage,
+      }).toEqual({
+        cluster,
+        request: "2Gi",
+        capacity: "2Gi",
+      });
+    }
+    const doc = report();
+    expect(doc.status.resize).toBeUndefined();
+    expect(doc.status.capacity).toEqual({ "data-pg-0": "2Gi" });
+    expect(doc.status.conditions.find((c) => c.type === "Resized")).toMatchObject({
+      status: "True",
+      reason: "BothSidesGrown",
+    });
+    expect(doc.status.conditions.find((c) => c.type === "Capacity")?.reason).toBe("AtDesiredCapacity");
+    expect(doc.status.lastCycle?.result, JSON.stringify(doc.status, null, 1)).toBe("Succeeded");
+  }, 120_000);
+
   it("a pushed role swap fails over: workloads start on west-1 and data flows west-1 → east-1", async () => {
     const data = await volumeDir("east-1");
     // Written before the swap: the final sync of the old direction carries it over.
     await writeFile(join(data, "last-order-on-east.txt"), "order 1000\n");
-    const swapped = swapVolumeReplicationRoles({ text: MANIFEST, file: FILE, name: "pg-dr", namespace: NS });
+    const swapped = swapVolumeReplicationRoles({ text: SIZED, file: FILE, name: "pg-dr", namespace: NS });
     if (!swapped.ok) throw new Error(swapped.error.message);
     const summary = await push({ [FILE]: swapped.value.text });
     expect(summary.outcomes.find((o) => o.path === REPORT)?.error).toBeUndefined();
