@@ -8,18 +8,21 @@ import type { Compression } from "../../mover/blob-codec.js";
 import { repositorySpecOf } from "../../mover/location.js";
 import { mapPath, parsePathMap, type PathMap } from "../../mover/path-map.js";
 import { MoverRepository } from "../../mover/repository.js";
+import { withMoverLock } from "../../mover/lock.js";
 import { restore, type RestoreMode } from "../../mover/restore.js";
 import { listSnapshots } from "../../mover/snapshot.js";
+import { systemClock } from "../../core/clock.js";
 import { deriveKey } from "../../repository/crypto.js";
 import { FsObjectStore } from "../../repository/fs-store.js";
 import type { OpenedObjectStore } from "../../repository/open-store.js";
 import { Command, CommanderError } from "commander";
 import type { RegisterCommand } from "../main.js";
+import { registerMoverMaintenance } from "./mover-maintenance.js";
 
-const KEY_ENV = "FERRY_REPOSITORY_KEY";
+export const KEY_ENV = "FERRY_REPOSITORY_KEY";
 const TERMINATION_LOG = "/dev/termination-log";
 
-interface RepoFlags {
+export interface RepoFlags {
   readonly repo?: string;
   readonly keyFile?: string;
   readonly json?: boolean;
@@ -59,19 +62,23 @@ export const registerMover: RegisterCommand = (program, setExit) => {
       ) => {
         await runCommand("backup", flags, setExit, async (ctx) => {
           const compression = compressionOf(flags.compression);
-          const result = await backup({
-            store: ctx.opened.store,
-            key: ctx.opened.key,
-            source: mapPath(flags.source, ctx.pathMap),
-            parent: flags.parent,
-            tags: tagsOf(flags.tag),
-            compression,
-            packSize: packSizeOf(flags.packSize),
-            ignoreInode: flags.ignoreInode === true,
-            signal: ctx.signal,
-            onProgress: ctx.progress,
-            onWarning: (m) => process.stderr.write(`ferry: warning: ${m}\n`),
-          });
+          // A shared lock: prune (exclusive) must not run while packs no index names yet are uploaded.
+          const lock = { store: ctx.opened.store, kind: "backup", clock: systemClock } as const;
+          const result = await withMoverLock(lock, () =>
+            backup({
+              store: ctx.opened.store,
+              key: ctx.opened.key,
+              source: mapPath(flags.source, ctx.pathMap),
+              parent: flags.parent,
+              tags: tagsOf(flags.tag),
+              compression,
+              packSize: packSizeOf(flags.packSize),
+              ignoreInode: flags.ignoreInode === true,
+              signal: ctx.signal,
+              onProgress: ctx.progress,
+              onWarning: (m) => process.stderr.write(`ferry: warning: ${m}\n`),
+            }),
+          );
           const s = result.snapshot.stats;
           return {
             json: { snapshotId: result.snapshotId, parent: result.snapshot.parent ?? null, ...s },
@@ -96,15 +103,18 @@ export const registerMover: RegisterCommand = (program, setExit) => {
     .option("--json", "print progress and the result as JSON lines")
     .action(async (flags: RepoFlags & { snapshot: string; target: string; mode: string }) => {
       await runCommand("restore", flags, setExit, async (ctx) => {
-        const result = await restore({
-          store: ctx.opened.store,
-          key: ctx.opened.key,
-          snapshot: flags.snapshot,
-          target: mapPath(flags.target, ctx.pathMap),
-          mode: restoreModeOf(flags.mode),
-          signal: ctx.signal,
-          onProgress: ctx.progress,
-        });
+        const lock = { store: ctx.opened.store, kind: "restore", clock: systemClock } as const;
+        const result = await withMoverLock(lock, () =>
+          restore({
+            store: ctx.opened.store,
+            key: ctx.opened.key,
+            snapshot: flags.snapshot,
+            target: mapPath(flags.target, ctx.pathMap),
+            mode: restoreModeOf(flags.mode),
+            signal: ctx.signal,
+            onProgress: ctx.progress,
+          }),
+        );
         return {
           json: { ...result },
           text: `restored ${result.snapshotId}: ${result.files} files, ${mib(result.bytesTotal)} in ${(result.durationMs / 1000).toFixed(1)}s`,
@@ -144,6 +154,8 @@ export const registerMover: RegisterCommand = (program, setExit) => {
         };
       });
     });
+
+  registerMoverMaintenance(mover, setExit);
 };
 
 /**
@@ -170,14 +182,15 @@ export async function moverMain(argv: readonly string[]): Promise<number> {
   }
 }
 
-interface CommandContext {
+export interface CommandContext {
   readonly opened: OpenedObjectStore;
   readonly pathMap: PathMap | undefined;
   readonly signal: AbortSignal;
   readonly progress: (event: ProgressEvent) => void;
 }
 
-async function runCommand(
+/** Opens the repository from the common flags, runs `body` and prints its result (or error). */
+export async function runCommand(
   name: string,
   flags: RepoFlags,
   setExit: (code: number) => void,
@@ -311,10 +324,10 @@ function tagsOf(values: readonly string[]): Record<string, string> {
   return tags;
 }
 
-function collect(value: string, previous: string[]): string[] {
+export function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
 }
 
-function mib(bytes: number): string {
+export function mib(bytes: number): string {
   return `${(bytes / 1048576).toFixed(1)} MiB`;
 }
