@@ -138,6 +138,8 @@ export async function withMoverLock<T>(
   try {
     return await body(lock);
   } finally {
-    await lock.release();
+    // A lock that cannot be deleted goes stale on its own; it must not turn a finished
+    // backup or restore into a failure.
+    await lock.release().catch(() => undefined);
   }
 }

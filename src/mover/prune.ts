@@ -25,6 +25,8 @@ export interface PruneOptions {
   readonly signal?: AbortSignal | undefined;
   /** An exclusive lock the caller holds already (`forget --prune`); otherwise prune takes one. */
   readonly lock?: MoverLock;
+  /** Snapshots to count as gone: `forget --prune --dry-run` reports what the pair would do. */
+  readonly forgotten?: ReadonlySet<string>;
   readonly lockOptions?: Pick<MoverLockOptions, "hostname" | "staleAfterMs" | "refreshEveryMs">;
 }
 
@@ -91,7 +93,7 @@ async function pruneHolding(options: PruneOptions, lock: MoverLock | undefined):
   const reader = await openWithoutIndex(store, key);
   const old = await loadIndexFiles(store, reader);
   for (const pack of old.packs) reader.index.addPack(pack);
-  const snapshots = await listSnapshots(reader);
+  const snapshots = (await listSnapshots(reader)).filter((s) => options.forgotten?.has(s.id) !== true);
   const used = await markUsedBlobs(reader, snapshots, signal);
   const plan = planPrune(old.packs, used, options.maxUnused ?? 0.05);
   const doomed = [...plan.remove, ...plan.repack.map((r) => r.pack)];

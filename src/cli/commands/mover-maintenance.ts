@@ -79,6 +79,7 @@ export function registerMoverMaintenance(mover: Command, setExit: (code: number)
                     maxUnused,
                     dryRun,
                     signal: ctx.signal,
+                    forgotten: new Set(forgot.removed.map((r) => r.id)),
                     ...(lock === undefined ? {} : { lock }),
                   })
                 : undefined;

@@ -100,7 +100,7 @@ describe.each([
     expect((await describeTree(target)).entries).toEqual((await describeTree(join(dir, "src"))).entries);
   });
 
-  it("a dry run changes nothing", async () => {
+  it("a dry run changes nothing and predicts the real run", async () => {
     const repoDir = join(dir, "repo");
     const store = new FsObjectStore({ root: repoDir, fsync: false });
     await backupHistory({ store, key, source: join(dir, "src"), generations: 3, compression });
@@ -113,9 +113,22 @@ describe.each([
     const before = await listing();
     const forgot = await forget({ store, key, policy, dryRun: true });
     expect(forgot.removed).toHaveLength(2);
-    const report = await prune({ store, key, clock: systemClock, dryRun: true });
-    expect(report.snapshots).toBe(3);
-    expect(report.packsRemoved).toBe(0);
+    const forgotten = new Set(forgot.removed.map((s) => s.id));
+    const predicted = await prune({ store, key, clock: systemClock, dryRun: true, forgotten });
+    expect(predicted).toMatchObject({ dryRun: true, snapshots: 1, packsWritten: 0, bytesWritten: 0 });
+    expect(predicted.packsRemoved).toBeGreaterThan(0);
     expect(await listing()).toEqual(before);
+
+    await forget({ store, key, policy });
+    const real = await prune({ store, key, clock: systemClock });
+    const {
+      dryRun: _d,
+      packsWritten: _p,
+      bytesWritten: _b,
+      indexFilesRemoved: _r,
+      indexFilesWritten: _w,
+      ...plan
+    } = predicted;
+    expect(real).toMatchObject(plan);
   });
 });
