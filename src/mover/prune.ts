@@ -140,7 +140,10 @@ async function pruneHolding(options: PruneOptions, lock: MoverLock | undefined):
   const staleFiles = [...old.files, ...fresh.files].filter((f) => f !== written?.key);
   for (const file of staleFiles) await store.delete(file);
   check();
-  for (const pack of doomed) await store.delete(packKey(pack.id));
+  // A new pack can have the very name of a doomed one (a plain repack of the same blobs in the
+  // same order as a pack that only held duplicates): the new index names it, so it stays.
+  const indexed = new Set(remaining.map((p) => p.id));
+  for (const pack of doomed) if (!indexed.has(pack.id)) await store.delete(packKey(pack.id));
   return {
     ...base,
     dryRun: false,
