@@ -58,7 +58,9 @@ export function applyRetention(
       continue;
     }
     const group = groupKey(s, policy.groupBy);
-    groups.set(group, [...(groups.get(group) ?? []), s]);
+    const members = groups.get(group);
+    if (members === undefined) groups.set(group, [s]);
+    else members.push(s);
   }
   const keep: { id: string; group: string; reasons: KeepReason[] }[] = [];
   const forget: { id: string; group: string }[] = [];
