@@ -17,7 +17,7 @@ import { MoverRepository } from "./repository.js";
 import { loadSnapshot, saveSnapshot, type BackupStats, type Snapshot } from "./snapshot.js";
 import { decodeTree, encodeTree, type ContentItem, type FileNode, type TreeNode } from "./tree.js";
 import type { DirEntry } from "./workers/read-protocol.js";
-import { ReadPool, type FilePiece } from "./workers/read-pool.js";
+import { ReadPool, type FilePiece, type SmallFile } from "./workers/read-pool.js";
 
 export interface BackupOptions {
   readonly store: ObjectStore;
@@ -38,7 +38,7 @@ export interface BackupOptions {
   readonly chunker?: ChunkerParams;
   /** Read workers (default: one per core). */
   readonly readers?: number;
-  /** Pack target size in bytes (default 16 MiB). */
+  /** Pack target size in bytes (default 8 MiB). */
   readonly packSize?: number;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ProgressSink;
@@ -290,33 +290,40 @@ class BackupRun {
       bytes += file.entry.size;
     }
     if (batch.length > 0) batches.push(batch);
-    const reads = batches.map((b) =>
-      this.smallBatches(() => this.pool.readSmall(b.map((f) => ({ path: f.path, size: f.entry.size })))),
+    // A batch's slot is held until its files are stored, which bounds the buffers in flight.
+    await Promise.all(
+      batches.map((batch) =>
+        this.smallBatches(async () => {
+          const read = await this.pool.readSmall(batch.map((f) => ({ path: f.path, size: f.entry.size })));
+          try {
+            for (const [i, file] of batch.entries())
+              nodes[file.index] = await this.storeSmall(file, read.files[i]!);
+          } finally {
+            read.release();
+          }
+        }),
+      ),
     );
-    for (const read of reads) read.catch(() => undefined); // awaited in order below
-    for (const [i, read] of reads.entries()) {
-      const results = await read;
-      for (const [j, file] of batches[i]!.entries()) {
-        const result = results[j]!;
-        if ("error" in result) {
-          if (!this.vanished(file.relPath, result.error)) throw readError(file.relPath, result.error);
-          continue;
-        }
-        this.check();
-        const content: ContentItem[] = [];
-        for (const piece of result.pieces) content.push(await this.storePiece(piece));
-        this.stats.bytesRead += result.size;
-        const { entry } = file;
-        nodes[file.index] = {
-          ...baseOf(entry),
-          type: "file",
-          size: result.size,
-          inode: entry.ino,
-          ctime: entry.ctimeNs,
-          content,
-        };
-      }
+  }
+
+  private async storeSmall(file: SmallRead, result: SmallFile): Promise<FileNode | undefined> {
+    if ("error" in result) {
+      if (this.vanished(file.relPath, result.error)) return undefined;
+      throw readError(file.relPath, result.error);
     }
+    this.check();
+    const content: ContentItem[] = [];
+    for (const piece of result.pieces) content.push(await this.storePiece(piece));
+    this.stats.bytesRead += result.size;
+    const { entry } = file;
+    return {
+      ...baseOf(entry),
+      type: "file",
+      size: result.size,
+      inode: entry.ino,
+      ctime: entry.ctimeNs,
+      content,
+    };
   }
 
   /** Reads a large file through a worker, chunk by chunk; undefined when it vanished. */

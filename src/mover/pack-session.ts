@@ -8,7 +8,7 @@ import type { MoverRepository } from "./repository.js";
 export interface PackSessionOptions {
   readonly repo: MoverRepository;
   readonly compression: Compression;
-  /** A pack is closed and uploaded once its blobs reach this many bytes (default 16 MiB). */
+  /** A pack is closed and uploaded once its blobs reach this many bytes (default 8 MiB). */
   readonly packSize?: number;
   /** Packs being uploaded at once; adding blobs waits while this many are in flight (default 2). */
   readonly maxUploads?: number;
@@ -24,6 +24,12 @@ export interface PackSessionStats {
   packs: number;
   bytesUploaded: number;
 }
+
+/**
+ * 8 MiB: large enough that a GiB is ~130 objects (few requests to object storage), small
+ * enough that the packs being filled and uploaded stay a small part of the mover's memory.
+ */
+export const DEFAULT_PACK_SIZE = 8 * 1024 * 1024;
 
 /** Trailer bytes besides the 42-byte entries: length, magic and the seal's nonce, tag and magic. */
 const TRAILER_RESERVE = 8 + 32;
@@ -54,7 +60,7 @@ export class PackSession {
   private readonly checkpointEvery: number;
 
   constructor(private readonly options: PackSessionOptions) {
-    this.packSize = options.packSize ?? 16 * 1024 * 1024;
+    this.packSize = options.packSize ?? DEFAULT_PACK_SIZE;
     this.maxUploads = options.maxUploads ?? 2;
     this.checkpointEvery = options.checkpointEvery ?? 8;
   }

@@ -48,10 +48,9 @@ export class ReadPool {
     readonly workers?: number;
   }) {
     const count = Math.max(1, options.workers ?? availableParallelism());
-    const ext = new URL(import.meta.url).pathname.endsWith(".ts") ? "ts" : "js";
     const workerData: ReadWorkerData = { gearSeed: options.gearSeed, params: options.params };
     for (let i = 0; i < count; i++) {
-      const thread = spawnModuleWorker(new URL(`./read-worker.${ext}`, import.meta.url), { workerData });
+      const thread = spawnModuleWorker(new URL("./read-worker.js", import.meta.url), { workerData });
       const worker: PoolWorker = { thread, jobs: 0, large: 0 };
       thread.on("message", (message: FromWorker) => this.jobs.get(message.job)?.onMessage(message));
       thread.on("error", (err) => this.workerFailed(worker, err));
@@ -73,13 +72,23 @@ export class ReadPool {
     );
   }
 
-  /** Reads whole files (each expected to be about `size` bytes) in one job. */
-  readSmall(files: readonly { path: string; size: number }[]): Promise<SmallFile[]> {
+  /**
+   * Reads whole files (each expected to be about `size` bytes) in one job. Their chunks are
+   * views into one buffer: `release` hands it back to the worker once they have been stored.
+   */
+  readSmall(
+    files: readonly { path: string; size: number }[],
+  ): Promise<{ files: SmallFile[]; release(): void }> {
     return this.request(
       false,
       (job) => ({ type: "small", job, files }),
-      (message, done) => {
-        if (message.type === "small") done(message.files.map((f) => smallFile(f, message.buffer)));
+      (message, done, _fail, job, worker) => {
+        if (message.type !== "small") return;
+        const { buffer } = message;
+        done({
+          files: message.files.map((f) => smallFile(f, buffer)),
+          release: () => post(worker, { type: "recycle", job, buffer }, [buffer]),
+        });
       },
     );
   }
@@ -100,8 +109,11 @@ export class ReadPool {
             await onPiece(
               "hole" in p ? p.hole : { id: p.id, data: new Uint8Array(message.buffer, p.offset, p.length) },
             );
-          if (message.done) done(message.size);
-          else post(worker, { type: "credit", job });
+          // The batch's bytes are stored: its buffer goes back to be read into again.
+          if (message.done) {
+            post(worker, { type: "recycle", job, buffer: message.buffer }, [message.buffer]);
+            done(message.size);
+          } else post(worker, { type: "credit", job, buffer: message.buffer }, [message.buffer]);
         });
         chain.catch((err: unknown) => {
           post(worker, { type: "cancel", job });
@@ -173,8 +185,8 @@ export class ReadPool {
   }
 }
 
-function post(worker: PoolWorker, message: ToWorker): void {
-  worker.thread.postMessage(message);
+function post(worker: PoolWorker, message: ToWorker, transfer: ArrayBuffer[] = []): void {
+  worker.thread.postMessage(message, transfer);
 }
 
 function toError(wire: WireError): Error {

@@ -49,7 +49,10 @@ export type ToWorker =
       readonly files: readonly { path: string; size: number }[];
     }
   | { readonly type: "file"; readonly job: number; readonly path: string }
-  | { readonly type: "credit"; readonly job: number }
+  /** The batch before last was handled: the worker may send one more, in the buffer returned. */
+  | { readonly type: "credit"; readonly job: number; readonly buffer: ArrayBuffer }
+  /** A buffer the main thread is done with, for the worker to read into again. */
+  | { readonly type: "recycle"; readonly job: number; readonly buffer: ArrayBuffer }
   | { readonly type: "cancel"; readonly job: number };
 
 export type FromWorker =

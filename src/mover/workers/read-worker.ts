@@ -24,8 +24,30 @@ const BATCHES_IN_FLIGHT = 2;
 
 const data = workerData as ReadWorkerData;
 const cutter = cutterOf(data.gearSeed, data.params);
-const batchSize = Math.max(8 * 1024 * 1024, 2 * cutter.params.maxSize + 128 * 1024);
+const batchSize = Math.max(4 * 1024 * 1024, 2 * cutter.params.maxSize + 128 * 1024);
 const port = parentPort;
+/** Buffers the main thread sent back, to read into again instead of allocating. */
+const spare: ArrayBuffer[] = [];
+const SPARE_BUFFERS = 3;
+
+/** A buffer of at least `size` bytes (exactly `size` long), recycled when one is big enough. */
+function take(size: number): Buffer {
+  // Always a Buffer over its own ArrayBuffer: the chunker's loop stays monomorphic (a mix of
+  // Buffers and plain Uint8Arrays makes V8 run it several times slower).
+  const i = spare.findIndex((b) => b.byteLength >= size);
+  if (i >= 0) return Buffer.from(spare.splice(i, 1)[0]!, 0, size);
+  return Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024)).subarray(0, size);
+}
+
+function recycle(buffer: ArrayBuffer): void {
+  if (spare.length < SPARE_BUFFERS) spare.push(buffer);
+  else {
+    // Keep the largest ones.
+    spare.sort((a, b) => a.byteLength - b.byteLength);
+    if (spare[0]!.byteLength < buffer.byteLength) spare[0] = buffer;
+  }
+}
+
 const files = new Map<number, { credits: number; wake: (() => void) | undefined; cancelled: boolean }>();
 
 function send(message: FromWorker, transfer: ArrayBuffer[] = []): void {
@@ -97,12 +119,7 @@ function cut(buf: Uint8Array, start: number, end: number, eof: boolean, pieces: 
  * as lstat saw it (or shorter) from one that grew since, which is then read to its end.
  */
 function readSmall(job: number, list: readonly { path: string; size: number }[]): void {
-  let buf: Uint8Array = Buffer.allocUnsafeSlow(
-    Math.max(
-      1,
-      list.reduce((n, f) => n + f.size + 1, 0),
-    ),
-  );
+  let buf = take(list.reduce((n, f) => n + f.size + 1, 0));
   let used = 0;
   const out: SmallFileResult[] = [];
   for (const file of list) {
@@ -113,8 +130,9 @@ function readSmall(job: number, list: readonly { path: string; size: number }[])
       let want = file.size + 1;
       for (;;) {
         if (buf.length - used < want) {
-          const grown = Buffer.allocUnsafeSlow(Math.max(buf.length * 2, used + want));
+          const grown = take(Math.max(buf.length * 2, used + want));
           grown.set(buf.subarray(0, used));
+          recycle(buf.buffer as ArrayBuffer);
           buf = grown;
         }
         const n = readSync(fd, buf, used, want, null);
@@ -141,7 +159,7 @@ async function readLarge(job: number, path: string): Promise<void> {
   files.set(job, state);
   const fd = openSync(path, "r");
   try {
-    let buf: Uint8Array = Buffer.allocUnsafeSlow(batchSize);
+    let buf = take(batchSize);
     let end = 0;
     let eof = false;
     let size = 0;
@@ -155,7 +173,7 @@ async function readLarge(job: number, path: string): Promise<void> {
       const pieces: WirePiece[] = [];
       const stop = cut(buf, 0, end, eof, pieces);
       const done = eof && stop === end;
-      const next = done ? undefined : Buffer.allocUnsafeSlow(batchSize);
+      const next = done ? undefined : take(batchSize);
       next?.set(buf.subarray(stop, end));
       while (state.credits === 0 && !state.cancelled) await new Promise<void>((wake) => (state.wake = wake));
       if (state.cancelled) return;
@@ -188,8 +206,12 @@ port?.on("message", (message: ToWorker) => {
           send({ type: "error", job, error: wireError(err) }),
         );
         return;
+      case "recycle":
+        recycle(message.buffer);
+        return;
       case "credit":
       case "cancel": {
+        if (message.type === "credit") recycle(message.buffer);
         const state = files.get(job);
         if (state === undefined) return;
         if (message.type === "credit") state.credits += 1;

@@ -2,7 +2,7 @@ import { expect, test } from "vitest";
 import { spawnModuleWorker } from "../../../src/mover/workers/spawn.js";
 
 test("a TypeScript worker module runs in a worker thread with its workerData", async () => {
-  const worker = spawnModuleWorker(new URL("./fixtures/times-worker.ts", import.meta.url), {
+  const worker = spawnModuleWorker(new URL("./fixtures/times-worker.js", import.meta.url), {
     workerData: { n: 3 },
   });
   try {
