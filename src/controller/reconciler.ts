@@ -1,7 +1,8 @@
 /**
  * One reconcile of one desired-state commit: load (cached per commit), read the last
- * reports, observe the targets for drift, plan (pure), execute, write one status commit and
- * set the commit status. A commit that fails validation touches no cluster: it is reported in
+ * reports, observe the targets for drift, plan (pure), execute (volume state transitions are
+ * committed as checkpoints while it runs), write one status commit and set the commit status.
+ * A commit that fails validation touches no cluster: it is reported in
  * `status/_validation.yaml` and as a failed commit status.
  */
 import type { ClusterClient } from "../cluster/port.js";
@@ -130,6 +131,18 @@ export function createReconciler(deps: ReconcilerDeps): Reconciler {
             : { volumes, volumeMoverFor: (name: string) => volumes.moverFor(name) }),
           ...(deps.concurrency === undefined ? {} : { concurrency: deps.concurrency }),
           ...(signal === undefined ? {} : { signal }),
+          // Mid-reconcile reports (volume state transitions) go the same way as the final one.
+          checkpoints: {
+            save: async (files, s) => {
+              const written = await deps.status.write(files, s);
+              deps.records.applied(written.tip, files);
+              if (written.commit !== undefined)
+                log.debug(
+                  { statusCommit: written.commit.slice(0, 12), reports: [...files.keys()] },
+                  "checkpoint",
+                );
+            },
+          },
           onRun: (_name, result) => {
             if (deps.metrics === undefined) return;
             const written = result.status.targetClusterStatus.reduce(

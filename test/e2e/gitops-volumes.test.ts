@@ -159,6 +159,10 @@ describe("the GitOps loop replicates volumes and fails over on a merged role swa
     expect(doc.status.role).toEqual({ source: "east-1", target: "west-1" });
     expect(doc.status.lastConsistent?.sourceCluster).toBe("east-1");
     await sameTrees("east-1", "west-1");
+    // The cycle's states were committed as they were reached (checkpoints), before its end.
+    expect(server.git("fleet", ["log", "--format=%s", "ferry/status"])).toContain(
+      "ferry status: 1 report updated (Replicating 1)",
+    );
 
     // The next reconcile finds no cycle due (RPO): only the lag grew, so no status commit.
     const again = new Promise<ReconcileSummary>((resolve) =>
@@ -196,6 +200,11 @@ describe("the GitOps loop replicates volumes and fails over on a merged role swa
       reason: "BothSidesGrown",
     });
     expect(doc.status.conditions.find((c) => c.type === "Capacity")?.reason).toBe("AtDesiredCapacity");
+    // The pending resize was committed before the claims grew (a restarted controller resumes it).
+    const resizing = server.git("fleet", ["log", "-1", "--format=%H", "--grep=(Resizing 1)", "ferry/status"]);
+    expect(resizing).not.toBe("");
+    const pending = parse(server.git("fleet", ["show", `${resizing}:${REPORT}`])) as ReportDoc;
+    expect(pending.status.resize).toMatchObject({ sizes: { "data-pg-0": "2Gi" }, requestedBy: "capacity" });
     expect(doc.status.lastCycle?.result, JSON.stringify(doc.status, null, 1)).toBe("Succeeded");
   }, 120_000);
 

@@ -22,6 +22,7 @@ import {
   type Report,
 } from "../reconcile/report.js";
 import type { ReconcileAction, ReconcilePlan, StatusRecords } from "../reconcile/types.js";
+import { checkpointQueue, type CheckpointPort, type CheckpointQueue } from "./checkpoints.js";
 import { remediateRun } from "./remediate-run.js";
 import { deleteVolumeReplication, replicateVolumes, type ExecutorVolumes } from "./replicate-volumes.js";
 import { readInventory, writtenObjects } from "./inventory.js";
@@ -48,6 +49,8 @@ export interface ExecutorDeps {
   readonly signal?: AbortSignal;
   /** Called once per finished migration run (metrics). */
   readonly onRun?: (name: string, result: MigrationRunResult) => void;
+  /** Persists reports mid-reconcile (VolumeReplication state transitions); none without it. */
+  readonly checkpoints?: CheckpointPort;
 }
 
 /** What one executed action came to, for logs, metrics and the commit status. */
@@ -75,33 +78,50 @@ export async function executePlan(
   const files = new Map<string, string | null>();
   const outcomes: ActionOutcome[] = [];
   const limit = pLimit(deps.concurrency ?? 4);
-  await Promise.all(
-    plan.actions.map((action) =>
-      limit(async () => {
-        deps.signal?.throwIfAborted();
-        try {
-          outcomes.push(await execute(action, plan.commit, records, files, deps));
-        } catch (e) {
-          if (deps.signal?.aborted === true) throw e;
-          deps.logger.error(
-            { path: action.path, action: action.type, error: errorMessage(e) },
-            "action failed",
-          );
-          outcomes.push({ action: action.type, path: action.path, error: errorMessage(e) });
-        }
-      }),
-    ),
-  );
+  const { checkpoints: port, ...rest } = deps;
+  const checkpoints =
+    port === undefined
+      ? undefined
+      : checkpointQueue(port, {
+          logger: deps.logger,
+          ...(deps.signal === undefined ? {} : { signal: deps.signal }),
+        });
+  const run: RunDeps = checkpoints === undefined ? rest : { ...rest, checkpoints };
+  try {
+    await Promise.all(
+      plan.actions.map((action) =>
+        limit(async () => {
+          deps.signal?.throwIfAborted();
+          try {
+            outcomes.push(await execute(action, plan.commit, records, files, run));
+          } catch (e) {
+            if (deps.signal?.aborted === true) throw e;
+            deps.logger.error(
+              { path: action.path, action: action.type, error: errorMessage(e) },
+              "action failed",
+            );
+            outcomes.push({ action: action.type, path: action.path, error: errorMessage(e) });
+          }
+        }),
+      ),
+    );
+  } finally {
+    // The reconcile's own status write comes next: no checkpoint may still be in flight.
+    await checkpoints?.settled();
+  }
   outcomes.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, outcomes };
 }
+
+/** The executor's deps as the actions see them: the checkpoint port replaced by this plan's queue. */
+type RunDeps = Omit<ExecutorDeps, "checkpoints"> & { readonly checkpoints?: CheckpointQueue };
 
 async function execute(
   action: ReconcileAction,
   commit: string,
   records: StatusRecords,
   files: Map<string, string | null>,
-  deps: ExecutorDeps,
+  deps: RunDeps,
 ): Promise<ActionOutcome> {
   switch (action.type) {
     case "report-invalid":
@@ -155,7 +175,7 @@ async function startMigration(
   commit: string,
   records: StatusRecords,
   files: Map<string, string | null>,
-  deps: ExecutorDeps,
+  deps: RunDeps,
 ): Promise<ActionOutcome> {
   const { manifest, location } = action.object;
   const { metadata, spec } = manifest;
@@ -214,7 +234,7 @@ async function runSchedule(
   commit: string,
   records: StatusRecords,
   files: Map<string, string | null>,
-  deps: ExecutorDeps,
+  deps: RunDeps,
 ): Promise<ActionOutcome> {
   const { manifest, location } = action.object;
   const { metadata } = manifest;
@@ -299,7 +319,7 @@ async function runSchedule(
 }
 
 /** The volume mover for a run through `repository`, if one is wired. */
-function moverOf(deps: ExecutorDeps, repository: string): { volumeMover?: VolumeDataMover } {
+function moverOf(deps: RunDeps, repository: string): { volumeMover?: VolumeDataMover } {
   const mover = deps.volumeMover ?? deps.volumeMoverFor?.(repository);
   return mover === undefined ? {} : { volumeMover: mover };
 }

@@ -2,8 +2,10 @@
  * The executor's VolumeReplication actions. Every reconcile hands each replication to the
  * volume driver with the status its last report holds; the driver decides whether a cycle is
  * due (RPO), whether a merged role swap must be carried out, or nothing. The returned status
- * is the new report. A failover proposal from the driver becomes a remediation branch (and PR)
- * with the roles swapped in the manifest, withdrawn once it is no longer proposed. A removed
+ * is the new report; every status the next reconcile would resume from differently is also
+ * persisted at once through the checkpoint queue (see checkpoints.ts). A failover proposal
+ * from the driver becomes a remediation branch (and PR) with the roles swapped in the
+ * manifest, withdrawn once it is no longer proposed. A removed
  * replication is stopped with `deleteReplication` (target snapshots kept unless
  * `retainSnapshotsOnDeletion: false`) and its report removed.
  */
@@ -14,11 +16,13 @@ import type { TreeSource } from "../../manifests/types.js";
 import type { DriverOptions } from "../../volumes/context.js";
 import { deleteReplication } from "../../volumes/delete.js";
 import { failoverPullRequest } from "../../volumes/failover-proposal.js";
+import { durableChange } from "../../volumes/durable.js";
 import { replicateGroup } from "../../volumes/replicate-group.js";
 import type { MoverRepositoryAccess } from "../../volumes/repository-location.js";
 import type { VolumeReplicationStatus } from "../../volumes/types.js";
 import { renderReport, type RemediationRecord, type Report } from "../reconcile/report.js";
 import type { ReconcileAction } from "../reconcile/types.js";
+import type { CheckpointQueue } from "./checkpoints.js";
 import type { RemediationPort } from "./remediation.js";
 
 /** What the executor needs to run the volume driver (built per desired state by the controller). */
@@ -37,6 +41,8 @@ export interface VolumeActionDeps {
   readonly remediation?: RemediationPort;
   readonly volumes?: ExecutorVolumes;
   readonly signal?: AbortSignal;
+  /** Where durable status changes are persisted while the driver runs. */
+  readonly checkpoints?: CheckpointQueue;
 }
 
 export interface VolumeActionOutcome {
@@ -52,13 +58,15 @@ export async function replicateVolumes(
   files: Map<string, string | null>,
   deps: VolumeActionDeps,
 ): Promise<VolumeActionOutcome> {
-  const { manifest, location } = action.object;
-  const { metadata, spec } = manifest;
+  const { metadata, spec } = action.object.manifest;
   if (deps.volumes === undefined) {
     throw new Error("volume replication is not configured in this controller");
   }
+  const previous = before?.kind === "VolumeReplication" ? before.remediation : undefined;
+  // The status last persisted: the record read at the start, then each checkpoint.
+  let persisted = action.status;
   const returned = await replicateGroup({
-    replication: manifest,
+    replication: action.object.manifest,
     groups: action.groups,
     clusters: deps.clusters,
     repository: deps.volumes.accessFor(spec.repository ?? "default"),
@@ -70,13 +78,16 @@ export async function replicateVolumes(
     onEvent: (e) => {
       if (e.type === "State")
         deps.logger.info({ replication: metadata.name, cycle: e.cycle, state: e.state }, "volume cycle");
+      // Lag ticks and progress are not persisted mid-reconcile; state transitions are.
+      if (e.type === "Status" && deps.checkpoints !== undefined && durableChange(persisted, e.status)) {
+        persisted = e.status;
+        deps.checkpoints.set(action.path, volumeReport(action, commit, e.status, previous));
+      }
     },
   });
   // Only the lag changed (it grows every second): keep the last report, so an idle
   // replication does not make a status commit on every poll.
-  const status =
-    action.status !== undefined && sameButLag(action.status, returned) ? action.status : returned;
-  const previous = before?.kind === "VolumeReplication" ? before.remediation : undefined;
+  const status = persisted !== undefined && sameButLag(persisted, returned) ? persisted : returned;
   const remediation = await failoverRemediation({
     status,
     previous,
@@ -85,20 +96,27 @@ export async function replicateVolumes(
     commit,
     deps,
   });
-  files.set(
-    action.path,
-    renderReport({
-      kind: "VolumeReplication",
-      name: metadata.name,
-      namespace: metadata.namespace,
-      source: { file: location.file, commit },
-      specHash: action.specHash,
-      spec,
-      status,
-      ...(remediation === undefined ? {} : { remediation }),
-    }),
-  );
+  files.set(action.path, volumeReport(action, commit, status, remediation));
   return { phase: status.phase, ...(remediation === undefined ? {} : { remediation }) };
+}
+
+function volumeReport(
+  action: Extract<ReconcileAction, { type: "replicate-volumes" }>,
+  commit: string,
+  status: VolumeReplicationStatus,
+  remediation: RemediationRecord | undefined,
+): string {
+  const { manifest, location } = action.object;
+  return renderReport({
+    kind: "VolumeReplication",
+    name: manifest.metadata.name,
+    namespace: manifest.metadata.namespace,
+    source: { file: location.file, commit },
+    specHash: action.specHash,
+    spec: manifest.spec,
+    status,
+    ...(remediation === undefined ? {} : { remediation }),
+  });
 }
 
 /** Equal but for `lagSeconds` and the lag quoted in the WithinRPO message (its verdict counts). */
