@@ -51,7 +51,22 @@ export async function ensureCapacity(ctx: DirectionContext): Promise<void> {
         input.clock.now(),
       );
     }
-    await completeResize(ctx);
+    try {
+      await completeResize(ctx);
+    } catch (e) {
+      if (desired !== undefined) {
+        book.condition(
+          {
+            type: "Capacity",
+            status: "False",
+            reason: "ResizeFailed",
+            message: `growing ${sizesText(pending.sizes)} failed (condition Resized says why); retried on the next reconcile`,
+          },
+          input.clock.now(),
+        );
+      }
+      throw e;
+    }
   }
   if (desired === undefined) {
     if (book.status.capacity !== undefined || book.status.conditions.some((c) => c.type === "Capacity")) {

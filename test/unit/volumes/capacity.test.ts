@@ -265,6 +265,7 @@ describe("replicateGroup with a VolumeGroup capacity", () => {
     const refused = await run(clusters, { data: "4Gi" }, idle);
     expect(refused.resize).toMatchObject({ sizes: { data: "4Gi" }, requestedBy: "capacity" });
     expect(refused.conditions.find((c) => c.type === "Resized")?.reason).toBe("ResizeFailed");
+    expect(refused.conditions.find((c) => c.type === "Capacity")?.reason).toBe("ResizeFailed");
     // The source grew to 4Gi before the target refused: lowered to 2Gi, it is reported, not shrunk.
     const lowered = await run(clusters, { data: "2Gi" }, refused);
     expect(lowered.resize).toBeUndefined();
