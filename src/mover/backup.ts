@@ -16,8 +16,8 @@ import { repositoryGearSeed } from "./repo-cutter.js";
 import { MoverRepository } from "./repository.js";
 import { loadSnapshot, saveSnapshot, type BackupStats, type Snapshot } from "./snapshot.js";
 import { decodeTree, encodeTree, type ContentItem, type FileNode, type TreeNode } from "./tree.js";
-import type { DirEntry } from "./workers/read-protocol.js";
-import { ReadPool, type FilePiece, type SmallFile } from "./workers/read-pool.js";
+import { identityKey, type DirEntry, type DirRead } from "./workers/read-protocol.js";
+import { ReadPool, type DirListing, type FilePiece, type SmallFile } from "./workers/read-pool.js";
 
 export interface BackupOptions {
   readonly store: ObjectStore;
@@ -87,6 +87,8 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
   const pool = new ReadPool({
     gearSeed: repositoryGearSeed(options.key),
     params: options.chunker ?? defaultChunkerParams,
+    compression: options.compression ?? "off",
+    key: options.key,
     ...(options.readers === undefined ? {} : { workers: options.readers }),
   });
   const run = new BackupRun(options, repo, session, clock, pool);
@@ -146,6 +148,7 @@ class BackupRun {
   private lastReport = 0;
   private readonly largeFiles = pLimit(LARGE_FILES_IN_FLIGHT);
   private readonly smallBatches = pLimit(SMALL_BATCHES_IN_FLIGHT);
+  private readonly prefetched = new Map<string, Promise<DirListing>>();
   private readonly inodes = new Map<string, string>();
 
   constructor(
@@ -192,7 +195,11 @@ class BackupRun {
       const tree = decodeTree(await this.repo.readBlob(parentTreeId, `parent tree of /${rel}`), parentTreeId);
       for (const node of tree.nodes) parentNodes.set(node.name, node);
     }
-    const listing = await this.pool.listDir(dir);
+    const listing = await (this.prefetched.get(dir) ?? this.pool.listDir(dir, this.dirRead(parentNodes)));
+    this.prefetched.delete(dir);
+    const subdirs = listing.entries.filter((e) => e.type === "dir").map((e) => e.name);
+    // Keep a worker busy while this directory is stored: list (and read) the next one ahead.
+    if (subdirs[0] !== undefined) this.prefetch(join(dir, subdirs[0]), parentNodes.get(subdirs[0]));
     for (const name of listing.vanished) {
       this.options.onWarning?.(
         `skipping ${rel === "" ? name : `${rel}/${name}`}: it was removed during the backup`,
@@ -200,56 +207,43 @@ class BackupRun {
     }
     const nodes: Slot[] = [];
     const small: SmallRead[] = [];
-    for (const entry of listing.entries) {
-      const path = join(dir, entry.name);
-      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      const base = baseOf(entry);
-      if (entry.type === "dir") {
-        const before = parentNodes.get(entry.name);
-        const subtree = await this.saveDir(
-          path,
-          relPath,
-          before?.type === "dir" ? before.subtree : undefined,
-        );
-        this.stats.dirs += 1;
-        nodes.push({ ...base, type: "dir", subtree });
-      } else if (entry.type === "symlink") {
-        nodes.push({ ...base, type: "symlink", target: entry.target ?? "" });
-      } else if (entry.type === "file") {
-        if (entry.nlink > 1) {
-          const inode = `${entry.dev}:${entry.ino}`;
-          const first = this.inodes.get(inode);
-          if (first !== undefined) {
-            nodes.push({ ...base, type: "hardlink", link: first });
-            continue;
-          }
-          this.inodes.set(inode, relPath);
-        }
-        this.stats.files += 1;
-        this.stats.bytesTotal += entry.size;
-        const before = parentNodes.get(entry.name);
-        const identity = { size: entry.size, inode: entry.ino, ctime: entry.ctimeNs };
-        if (this.unchanged(before, identity, base.mtime)) {
-          this.stats.filesUnmodified += 1;
-          this.advance(identity.size);
-          nodes.push({ ...base, type: "file", ...identity, content: before.content });
-          continue;
-        }
-        if (before === undefined) this.stats.filesNew += 1;
-        else this.stats.filesChanged += 1;
-        if (entry.size <= SMALL_FILE) {
-          small.push({ index: nodes.length, path, relPath, entry });
-          nodes.push(undefined); // set once the batch is read
-        } else {
-          const node = this.largeFile(path, relPath).then((read): FileNode | undefined =>
-            read === undefined ? undefined : { ...base, type: "file", ...identity, ...read },
+    // Files first, so the small files the worker read with the listing are stored (and its
+    // buffer handed back) before the walk descends. Directories, and files with several names,
+    // then in name order: a hard link's first name must be the first one restore creates.
+    const inOrder = (e: DirEntry): boolean => e.type === "dir" || (e.type === "file" && e.nlink > 1);
+    try {
+      for (const [i, entry] of listing.entries.entries()) {
+        const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
+        if (inOrder(entry)) nodes.push(undefined);
+        else if (entry.type === "symlink")
+          nodes.push({ ...baseOf(entry), type: "symlink", target: entry.target ?? "" });
+        else if (entry.type === "file") {
+          const read = { index: i, path: join(dir, entry.name), relPath, entry };
+          nodes.push(
+            await this.fileSlot(read, parentNodes.get(entry.name), listing.contents[i] ?? null, small),
           );
-          node.catch(() => undefined); // awaited below; don't let an early failure go unhandled
-          nodes.push(node);
+        } else {
+          nodes.push(undefined);
+          this.options.onWarning?.(`skipping ${relPath}: not a regular file, directory or symlink`);
         }
-      } else {
-        this.options.onWarning?.(`skipping ${relPath}: not a regular file, directory or symlink`);
       }
+    } finally {
+      listing.release();
+    }
+    for (const [i, entry] of listing.entries.entries()) {
+      if (!inOrder(entry)) continue;
+      const before = parentNodes.get(entry.name);
+      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      const path = join(dir, entry.name);
+      if (entry.type === "file") {
+        nodes[i] = await this.fileSlot({ index: i, path, relPath, entry }, before, null, small);
+        continue;
+      }
+      const next = subdirs[subdirs.indexOf(entry.name) + 1];
+      if (next !== undefined) this.prefetch(join(dir, next), parentNodes.get(next));
+      const subtree = await this.saveDir(path, relPath, before?.type === "dir" ? before.subtree : undefined);
+      this.stats.dirs += 1;
+      nodes[i] = { ...baseOf(entry), type: "dir", subtree };
     }
     await this.readSmallFiles(small, nodes);
     const resolved = (await Promise.all(nodes.map(async (n) => n))).filter((n) => n !== undefined);
@@ -257,6 +251,79 @@ class BackupRun {
     const id = sha256Hex(bytes);
     await this.session.add(BlobType.Tree, id, bytes);
     return id;
+  }
+
+  /** Starts listing (and reading) a directory the walk will come to soon. */
+  private prefetch(path: string, before: TreeNode | undefined): void {
+    if (this.prefetched.has(path)) return;
+    const listing = (async () => {
+      const parentNodes = new Map<string, TreeNode>();
+      if (before?.type === "dir") {
+        const tree = decodeTree(
+          await this.repo.readBlob(before.subtree, `parent tree of ${path}`),
+          before.subtree,
+        );
+        for (const node of tree.nodes) parentNodes.set(node.name, node);
+      }
+      return this.pool.listDir(path, this.dirRead(parentNodes));
+    })();
+    listing.catch(() => undefined); // awaited when the walk gets there
+    this.prefetched.set(path, listing);
+  }
+
+  /** What the worker may read with a listing: small files whose metadata changed. */
+  private dirRead(parentNodes: ReadonlyMap<string, TreeNode>): DirRead {
+    const ignoreInode = this.options.ignoreInode === true;
+    const hints: Record<string, string> = {};
+    for (const node of parentNodes.values()) {
+      if (node.type === "file")
+        hints[node.name] = identityKey(
+          { ...node, mtimeNs: node.mtime, ino: node.inode, ctimeNs: node.ctime },
+          ignoreInode,
+        );
+    }
+    return { hints, ignoreInode, limit: SMALL_FILE, budget: SMALL_BATCH_BYTES };
+  }
+
+  /**
+   * A regular file's place in its tree: a hard link to a file seen before, the parent's node
+   * when unchanged, the file stored from what the worker read with the listing, a large file
+   * being read, or (queued in `small`) a small file still to read.
+   */
+  private async fileSlot(
+    file: SmallRead,
+    before: TreeNode | undefined,
+    read: SmallFile | null,
+    small: SmallRead[],
+  ): Promise<Slot> {
+    const { entry } = file;
+    const base = baseOf(entry);
+    if (entry.nlink > 1) {
+      const inode = `${entry.dev}:${entry.ino}`;
+      const first = this.inodes.get(inode);
+      if (first !== undefined) return { ...base, type: "hardlink", link: first };
+      this.inodes.set(inode, file.relPath);
+    }
+    this.stats.files += 1;
+    this.stats.bytesTotal += entry.size;
+    const identity = { size: entry.size, inode: entry.ino, ctime: entry.ctimeNs };
+    if (this.unchanged(before, identity, base.mtime)) {
+      this.stats.filesUnmodified += 1;
+      this.advance(identity.size);
+      return { ...base, type: "file", ...identity, content: before.content };
+    }
+    if (before === undefined) this.stats.filesNew += 1;
+    else this.stats.filesChanged += 1;
+    if (read !== null) return this.storeSmall(file, read);
+    if (entry.size <= SMALL_FILE) {
+      small.push(file);
+      return undefined; // set once its batch is read
+    }
+    const node = this.largeFile(file.path, file.relPath).then((r): FileNode | undefined =>
+      r === undefined ? undefined : { ...base, type: "file", ...identity, ...r },
+    );
+    node.catch(() => undefined); // awaited with the others; don't let an early failure go unhandled
+    return node;
   }
 
   /** Whether a file is the parent snapshot's, by metadata, and all its chunks are still stored. */
@@ -364,8 +431,13 @@ class BackupRun {
       this.advance(piece);
       return piece;
     }
-    await this.session.add(BlobType.Data, piece.id, piece.data);
-    this.advance(piece.data.byteLength);
+    if ("data" in piece) {
+      await this.session.add(BlobType.Data, piece.id, piece.data);
+      this.advance(piece.data.byteLength);
+    } else {
+      await this.session.addEncoded(BlobType.Data, piece.id, piece.rawLength, piece.encoded);
+      this.advance(piece.rawLength);
+    }
     return piece.id;
   }
 

@@ -1,5 +1,5 @@
 import { promisify } from "node:util";
-import { deflateRaw, inflateRaw } from "node:zlib";
+import { deflateRaw, deflateRawSync, inflateRaw } from "node:zlib";
 import { FerryError } from "../core/errors.js";
 import { open, sealParts, type RepositoryKey } from "../repository/crypto.js";
 
@@ -21,24 +21,37 @@ export interface EncodedBlob {
   readonly compression: StoredCompression;
 }
 
+export interface EncodeOptions {
+  readonly compression: Compression;
+  readonly key: RepositoryKey | undefined;
+}
+
 /**
  * Turns a blob's plaintext into its stored form: compressed (deflate level 1 on the thread
  * pool, kept only when it saves at least 1/16) and then sealed when a key is configured.
  */
-export async function encodeBlob(
-  plain: Uint8Array,
-  options: { readonly compression: Compression; readonly key: RepositoryKey | undefined },
-): Promise<EncodedBlob> {
-  let body = plain;
-  let compression: StoredCompression = StoredCompression.None;
-  if (options.compression === "deflate" && plain.byteLength >= 64) {
-    const packed = await deflateRawAsync(plain, { level: 1 });
-    if (packed.byteLength <= plain.byteLength - (plain.byteLength >> 4)) {
-      body = packed;
-      compression = StoredCompression.Deflate;
-    }
-  }
-  // Sealed on the main thread: WebCrypto on the thread pool copies every blob in and out,
+export async function encodeBlob(plain: Uint8Array, options: EncodeOptions): Promise<EncodedBlob> {
+  const packed =
+    options.compression === "deflate" && plain.byteLength >= 64
+      ? await deflateRawAsync(plain, { level: 1 })
+      : undefined;
+  return sealed(plain, packed, options);
+}
+
+/** `encodeBlob` on the calling thread (for worker threads, where blocking costs nothing). */
+export function encodeBlobSync(plain: Uint8Array, options: EncodeOptions): EncodedBlob {
+  const packed =
+    options.compression === "deflate" && plain.byteLength >= 64
+      ? deflateRawSync(plain, { level: 1 })
+      : undefined;
+  return sealed(plain, packed, options);
+}
+
+function sealed(plain: Uint8Array, packed: Uint8Array | undefined, options: EncodeOptions): EncodedBlob {
+  const useful = packed !== undefined && packed.byteLength <= plain.byteLength - (plain.byteLength >> 4);
+  const body = useful ? packed : plain;
+  const compression = useful ? StoredCompression.Deflate : StoredCompression.None;
+  // Sealed on the calling thread: WebCrypto on the thread pool copies every blob in and out,
   // and with four pool threads the allocator's per-thread arenas cost ~30 MiB of RSS; AES-GCM
   // (AES-NI) is several times faster than the disk and network the mover feeds.
   const parts = options.key === undefined ? [body] : sealParts(options.key, body);

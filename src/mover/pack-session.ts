@@ -1,5 +1,5 @@
 import { FerryError } from "../core/errors.js";
-import { encodeBlob, type Compression } from "./blob-codec.js";
+import { encodeBlob, type Compression, type EncodedBlob } from "./blob-codec.js";
 import { BlobType, packId, packKey, packTrailer, type PackedBlob } from "./pack.js";
 import { PackBuffer } from "./pack-buffer.js";
 import type { IndexedPack } from "./repo-index.js";
@@ -82,6 +82,21 @@ export class PackSession {
       compression: this.options.compression,
       key: this.options.repo.key,
     });
+    return this.place(type, id, plain.byteLength, encoded);
+  }
+
+  /**
+   * `add` for a blob encoded elsewhere (by a read worker, with this session's compression and
+   * key): stores it unless known.
+   */
+  async addEncoded(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): Promise<boolean> {
+    this.check();
+    if (this.has(id)) return false;
+    this.pending.add(id);
+    return this.place(type, id, rawLength, encoded);
+  }
+
+  private async place(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): Promise<boolean> {
     this.check();
     let pack = this.packFor(type);
     // Close a pack before it would outgrow its target size (trailer included), so pack
@@ -98,12 +113,12 @@ export class PackSession {
       compression: encoded.compression,
       offset: pack.buffer.size,
       length: encoded.length,
-      rawLength: plain.byteLength,
+      rawLength,
     });
     for (const part of encoded.parts) pack.buffer.append(part);
     if (type === BlobType.Data) {
       this.stats.blobsNew += 1;
-      this.stats.blobBytesNew += plain.byteLength;
+      this.stats.blobBytesNew += rawLength;
     }
     while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
     this.check();

@@ -33,14 +33,29 @@ export function seal(key: RepositoryKey, plaintext: Uint8Array): Uint8Array {
 export function sealParts(key: RepositoryKey, plaintext: Uint8Array): Uint8Array[] {
   const head = Buffer.allocUnsafe(MAGIC.length + NONCE_BYTES);
   MAGIC.copy(head, 0);
-  const nonce = randomBytes(NONCE_BYTES);
+  const nonce = nextNonce();
   nonce.copy(head, MAGIC.length);
   const cipher = createCipheriv("aes-256-gcm", key.key, nonce);
   const body = cipher.update(plaintext);
   const final = cipher.final(); // empty for GCM, kept for form
-  return final.length === 0
-    ? [head, body, cipher.getAuthTag()]
-    : [head, body, final, cipher.getAuthTag()];
+  return final.length === 0 ? [head, body, cipher.getAuthTag()] : [head, body, final, cipher.getAuthTag()];
+}
+
+/**
+ * Random nonces, drawn from the CSPRNG in blocks: one `randomBytes` call per nonce costs more
+ * than sealing a small file's chunk. Each nonce is used once (96 random bits, as GCM expects).
+ */
+const NONCE_BLOCK = 4096;
+let nonces = Buffer.alloc(0);
+let nonceAt = 0;
+function nextNonce(): Buffer {
+  if (nonceAt + NONCE_BYTES > nonces.length) {
+    nonces = randomBytes(NONCE_BYTES * NONCE_BLOCK);
+    nonceAt = 0;
+  }
+  const nonce = nonces.subarray(nonceAt, nonceAt + NONCE_BYTES);
+  nonceAt += NONCE_BYTES;
+  return nonce;
 }
 
 export function open(key: RepositoryKey, sealed: Uint8Array): Uint8Array {

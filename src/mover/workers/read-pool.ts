@@ -1,18 +1,34 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
-import type { ChunkerParams } from "../chunker.js";
+import type { RepositoryKey } from "../../repository/crypto.js";
+import type { EncodedBlob } from "../blob-codec.js";
 import type {
   DirEntry,
+  DirRead,
   FromWorker,
   ReadWorkerData,
   SmallFileResult,
   ToWorker,
   WireError,
+  WirePiece,
 } from "./read-protocol.js";
 import { spawnModuleWorker } from "./spawn.js";
 
-/** A piece of a file on the main thread: a chunk with its id and bytes, or a hole's length. */
-export type FilePiece = { readonly id: string; readonly data: Uint8Array } | number;
+/**
+ * A piece of a file on the main thread: a chunk with its id and plaintext, a chunk with its id
+ * and stored form (encoded by the worker), or a hole's length.
+ */
+export type FilePiece =
+  | { readonly id: string; readonly data: Uint8Array }
+  | { readonly id: string; readonly rawLength: number; readonly encoded: EncodedBlob }
+  | number;
+
+export interface DirListing {
+  readonly entries: readonly DirEntry[];
+  readonly vanished: readonly string[];
+  readonly contents: readonly (SmallFile | null)[];
+  release(): void;
+}
 
 /** A small file as read by a worker, or the error reading it gave. */
 export type SmallFile =
@@ -27,6 +43,8 @@ interface Job {
 
 interface PoolWorker {
   readonly thread: Worker;
+  /** Buffers to hand back with the next message. */
+  readonly returned: ArrayBuffer[];
   jobs: number;
   large: number;
 }
@@ -42,16 +60,25 @@ export class ReadPool {
   private nextJob = 1;
   private failure: Error | undefined;
 
-  constructor(options: {
-    readonly gearSeed: Uint8Array | undefined;
-    readonly params: ChunkerParams;
-    readonly workers?: number;
-  }) {
+  constructor(
+    options: Omit<ReadWorkerData, "key"> & {
+      readonly key: RepositoryKey | undefined;
+      readonly workers?: number;
+    },
+  ) {
     const count = Math.max(1, options.workers ?? availableParallelism());
-    const workerData: ReadWorkerData = { gearSeed: options.gearSeed, params: options.params };
+    const workerData: ReadWorkerData = {
+      gearSeed: options.gearSeed,
+      params: options.params,
+      compression: options.compression,
+      key: options.key?.key,
+    };
     for (let i = 0; i < count; i++) {
-      const thread = spawnModuleWorker(new URL("./read-worker.js", import.meta.url), { workerData });
-      const worker: PoolWorker = { thread, jobs: 0, large: 0 };
+      const thread = spawnModuleWorker(new URL("./read-worker.js", import.meta.url), {
+        workerData,
+        resourceLimits: { maxYoungGenerationSizeMb: 4 },
+      });
+      const worker: PoolWorker = { thread, returned: [], jobs: 0, large: 0 };
       thread.on("message", (message: FromWorker) => this.jobs.get(message.job)?.onMessage(message));
       thread.on("error", (err) => this.workerFailed(worker, err));
       thread.on("exit", (code) =>
@@ -61,13 +88,28 @@ export class ReadPool {
     }
   }
 
-  /** The entries of a directory sorted by name, and the names that vanished before lstat. */
-  listDir(path: string): Promise<{ entries: readonly DirEntry[]; vanished: readonly string[] }> {
+  /**
+   * The entries of a directory sorted by name, and the names that vanished before lstat; with
+   * `read`, the contents of its small changed files too (aligned with the entries, null where
+   * not read), valid until `release`.
+   */
+  listDir(path: string, read?: DirRead): Promise<DirListing> {
     return this.request(
       false,
-      (job) => ({ type: "dir", job, path }),
-      (message, done) => {
-        if (message.type === "dir") done({ entries: message.entries, vanished: message.vanished });
+      (job) => ({ type: "dir", job, path, ...(read === undefined ? {} : { read }) }),
+      (message, done, _fail, _job, worker) => {
+        if (message.type !== "dir") return;
+        const { buffer } = message;
+        done({
+          entries: message.entries,
+          vanished: message.vanished,
+          contents: (message.contents ?? []).map((c) =>
+            c === null || buffer === undefined ? null : smallFile(c, buffer),
+          ),
+          release: () => {
+            if (buffer !== undefined) worker.returned.push(buffer);
+          },
+        });
       },
     );
   }
@@ -87,7 +129,7 @@ export class ReadPool {
         const { buffer } = message;
         done({
           files: message.files.map((f) => smallFile(f, buffer)),
-          release: () => post(worker, { type: "recycle", job, buffer }, [buffer]),
+          release: () => worker.returned.push(buffer),
         });
       },
     );
@@ -105,13 +147,10 @@ export class ReadPool {
       (message, done, fail, job, worker) => {
         if (message.type !== "file") return;
         chain = chain.then(async () => {
-          for (const p of message.pieces)
-            await onPiece(
-              "hole" in p ? p.hole : { id: p.id, data: new Uint8Array(message.buffer, p.offset, p.length) },
-            );
+          for (const p of message.pieces) await onPiece(filePiece(p, message.buffer));
           // The batch's bytes are stored: its buffer goes back to be read into again.
           if (message.done) {
-            post(worker, { type: "recycle", job, buffer: message.buffer }, [message.buffer]);
+            worker.returned.push(message.buffer);
             done(message.size);
           } else post(worker, { type: "credit", job, buffer: message.buffer }, [message.buffer]);
         });
@@ -185,8 +224,13 @@ export class ReadPool {
   }
 }
 
+/** Sends a message, handing back the worker's buffers the main thread is done with. */
 function post(worker: PoolWorker, message: ToWorker, transfer: ArrayBuffer[] = []): void {
-  worker.thread.postMessage(message, transfer);
+  const recycled = worker.returned.splice(0);
+  worker.thread.postMessage(recycled.length === 0 ? message : { ...message, recycled }, [
+    ...transfer,
+    ...recycled,
+  ]);
 }
 
 function toError(wire: WireError): Error {
@@ -195,10 +239,13 @@ function toError(wire: WireError): Error {
 
 function smallFile(result: SmallFileResult, buffer: ArrayBuffer): SmallFile {
   if ("error" in result) return { error: toError(result.error) };
-  return {
-    size: result.size,
-    pieces: result.pieces.map((p) =>
-      "hole" in p ? p.hole : { id: p.id, data: new Uint8Array(buffer, p.offset, p.length) },
-    ),
-  };
+  return { size: result.size, pieces: result.pieces.map((p) => filePiece(p, buffer)) };
+}
+
+function filePiece(piece: WirePiece, buffer: ArrayBuffer): FilePiece {
+  if ("hole" in piece) return piece.hole;
+  const bytes = new Uint8Array(buffer, piece.offset, piece.length);
+  if (piece.stored === undefined) return { id: piece.id, data: bytes };
+  const { rawLength, compression } = piece.stored;
+  return { id: piece.id, rawLength, encoded: { parts: [bytes], length: bytes.byteLength, compression } };
 }

@@ -4,11 +4,16 @@
  * cost a system call each instead of a thread-pool round trip, and they chunk and hash what
  * they read; the main thread decides what is new and packs it.
  */
+import type { Compression, StoredCompression } from "../blob-codec.js";
 import type { ChunkerParams } from "../chunker.js";
 
 export interface ReadWorkerData {
   readonly gearSeed: Uint8Array | undefined;
   readonly params: ChunkerParams;
+  /** How small files' chunks are stored: workers encode (compress, seal) them. */
+  readonly compression: Compression;
+  /** The repository key's bytes when it is encrypted. */
+  readonly key: Uint8Array | undefined;
 }
 
 /** One entry of a directory, as lstat saw it. Times and inode numbers are decimal strings. */
@@ -30,7 +35,14 @@ export interface DirEntry {
 
 /** A piece of a file as a worker sends it: a chunk (id and its bytes in the batch buffer) or a hole. */
 export type WirePiece =
-  { readonly id: string; readonly offset: number; readonly length: number } | { readonly hole: number };
+  | {
+      readonly id: string;
+      readonly offset: number;
+      readonly length: number;
+      /** Present when the bytes are the chunk's stored form (compressed, sealed), not its plaintext. */
+      readonly stored?: { readonly rawLength: number; readonly compression: StoredCompression };
+    }
+  | { readonly hole: number };
 
 export interface WireError {
   readonly code: string | undefined;
@@ -41,8 +53,30 @@ export interface WireError {
 export type SmallFileResult =
   { readonly size: number; readonly pieces: readonly WirePiece[] } | { readonly error: WireError };
 
-export type ToWorker =
-  | { readonly type: "dir"; readonly job: number; readonly path: string }
+/**
+ * With a directory listing, read its small files too, unless their metadata matches the parent
+ * snapshot's (`hints`: name → identityKey): one message per directory instead of two.
+ */
+export interface DirRead {
+  readonly hints: Readonly<Record<string, string>>;
+  readonly ignoreInode: boolean;
+  /** Largest file read this way. */
+  readonly limit: number;
+  /** Bytes read this way at most; the rest is left to `small` jobs. */
+  readonly budget: number;
+}
+
+/** What decides that a file is unchanged since the parent snapshot (besides its chunks being stored). */
+export function identityKey(
+  e: { readonly size: number; readonly mtimeNs: string; readonly ino: string; readonly ctimeNs: string },
+  ignoreInode: boolean,
+): string {
+  return ignoreInode ? `${e.size}:${e.mtimeNs}` : `${e.size}:${e.mtimeNs}:${e.ino}:${e.ctimeNs}`;
+}
+
+/** Every message may hand back buffers the main thread is done with (`recycled`). */
+export type ToWorker = (
+  | { readonly type: "dir"; readonly job: number; readonly path: string; readonly read?: DirRead }
   | {
       readonly type: "small";
       readonly job: number;
@@ -52,15 +86,18 @@ export type ToWorker =
   /** The batch before last was handled: the worker may send one more, in the buffer returned. */
   | { readonly type: "credit"; readonly job: number; readonly buffer: ArrayBuffer }
   /** A buffer the main thread is done with, for the worker to read into again. */
-  | { readonly type: "recycle"; readonly job: number; readonly buffer: ArrayBuffer }
-  | { readonly type: "cancel"; readonly job: number };
+  | { readonly type: "cancel"; readonly job: number }
+) & { readonly recycled?: readonly ArrayBuffer[] };
 
 export type FromWorker =
+  /** With `read`: the small files read (`contents`, aligned with `entries`) in `buffer`. */
   | {
       readonly type: "dir";
       readonly job: number;
       readonly entries: readonly DirEntry[];
       readonly vanished: readonly string[];
+      readonly buffer?: ArrayBuffer;
+      readonly contents?: readonly (SmallFileResult | null)[];
     }
   /** Per file: its pieces in `buffer`, or why it could not be read. */
   | {
