@@ -1,4 +1,5 @@
 import { link, lstat, mkdir, open, readdir, rm, symlink, truncate } from "node:fs/promises";
+import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import pLimit from "p-limit";
 import { systemClock, type Clock } from "../core/clock.js";
@@ -9,10 +10,12 @@ import type { ObjectStore } from "../repository/object-store.js";
 import { applyMeta, type Meta } from "./apply-meta.js";
 import { packKey } from "./pack.js";
 import { MoverRepository } from "./repository.js";
+import type { BlobLocation } from "./repo-index.js";
 import { loadSnapshot } from "./snapshot.js";
 import { recoverSwap, stagingPath, swapInto } from "./swap.js";
 import { decodeTree, type FileNode, type TreeNode } from "./tree.js";
-import { dataRuns } from "./zero.js";
+import { RestorePool } from "./workers/restore-pool.js";
+import type { ChunkTarget, PlannedBlob } from "./workers/restore-protocol.js";
 
 /**
  * `swap`: build the copy next to `target` and rename it into place only when complete (the
@@ -44,13 +47,11 @@ export interface RestoreResult {
   readonly durationMs: number;
 }
 
-interface ChunkTarget {
-  readonly path: string;
-  readonly rel: string;
-  readonly offset: number;
-}
+/** Where a blob is and every place its plaintext goes. */
+type PlannedChunk = { at: BlobLocation; targets: ChunkTarget[] };
 
-const PACKS_IN_FLIGHT = 2;
+/** Worker threads that open, verify and write chunks (at most; one per core). */
+const MAX_WORKERS = 2;
 
 /**
  * Restores a snapshot: creates the tree, then fetches each needed pack once and writes its
@@ -100,8 +101,10 @@ class RestoreRun {
   packsRead = 0;
   private bytesDone = 0;
   private lastReport = 0;
-  /** pack id → blob id → where its plaintext goes. */
-  private readonly plan = new Map<string, Map<string, ChunkTarget[]>>();
+  /** pack id → blob id → where the blob is and where its plaintext goes. */
+  private readonly plan = new Map<string, Map<string, PlannedChunk>>();
+  /** Packs read for trees (kept in the repository's pack cache until the tree is restored). */
+  private readonly treePacks = new Set<string>();
   private readonly metas: { path: string; meta: Meta; symlink: boolean }[] = [];
   private readonly dirMetas: { path: string; meta: Meta }[] = [];
   private readonly asRoot = process.getuid?.() === 0;
@@ -117,6 +120,7 @@ class RestoreRun {
   /** Creates directories, symlinks, hard links and sized (sparse) files; plans chunk writes. */
   async materialize(treeId: string, dir: string, rel: string): Promise<void> {
     this.check();
+    this.treePacks.add(this.repo.locate(treeId, `restoring /${rel}`).pack);
     const tree = decodeTree(await this.repo.readBlob(treeId, `restoring /${rel}`), treeId);
     if (this.mode === "mirror") await this.removeExtraneous(dir, tree.nodes);
     let previous: string | undefined;
@@ -166,7 +170,7 @@ class RestoreRun {
               continue;
             }
             const at = this.repo.locate(item, `restoring ${relPath}`);
-            this.planChunk(at.pack, item, { path, rel: relPath, offset });
+            this.planChunk(item, at, { path, rel: relPath, offset });
             offset += at.rawLength;
           }
           if (offset !== node.size) {
@@ -182,30 +186,60 @@ class RestoreRun {
     }
   }
 
-  /** Fetches each planned pack once (a few at a time) and writes its chunks. */
+  /**
+   * Fetches each planned pack once (a few at a time) and hands it to a worker thread, which
+   * opens, verifies and writes its chunks. The first failure stops the rest.
+   */
   async writeChunks(): Promise<void> {
-    const limit = pLimit(PACKS_IN_FLIGHT);
-    await Promise.all(
-      [...this.plan.entries()].map(([packId, blobs]) =>
-        limit(async () => {
-          this.check();
-          const pack = await this.repo.store.get(packKey(packId)).catch((cause: unknown) => {
-            const first = blobs.values().next().value?.[0]?.rel ?? "?";
-            if (isFerryError(cause, "NotFound")) {
-              throw new FerryError("Integrity", `restoring ${first}: pack ${packId} is missing`, { cause });
-            }
-            throw cause;
-          });
-          this.packsRead += 1;
-          for (const [blobId, targets] of blobs) {
-            const at = this.repo.locate(blobId, `restoring ${targets[0]!.rel}`);
-            const plain = await this.repo.blobFromPack(pack, at, blobId, `restoring ${targets[0]!.rel}`);
-            for (const t of targets) await this.writeAt(t, plain);
-          }
-          this.plan.delete(packId);
-        }),
-      ),
-    );
+    for (const pack of this.treePacks) this.repo.forgetPack(pack);
+    if (this.plan.size === 0) return;
+    const workers = Math.max(1, Math.min(availableParallelism(), MAX_WORKERS, this.plan.size));
+    const pool = new RestorePool(workers, this.repo.key);
+    const stop = (): void => pool.abort();
+    this.options.signal?.addEventListener("abort", stop);
+    // Packs in memory: one per worker and one fetched ahead, handed to the first worker free.
+    const limit = pLimit(workers + 1);
+    let failure: { error: unknown } | undefined;
+    try {
+      await Promise.all(
+        [...this.plan.entries()].map(([packId, blobs]) =>
+          limit(async () => {
+            if (failure !== undefined) return;
+            await this.writePack(pool, packId, blobs).catch((error: unknown) => {
+              failure ??= { error };
+              pool.abort();
+            });
+          }),
+        ),
+      );
+    } finally {
+      this.options.signal?.removeEventListener("abort", stop);
+      await pool.close();
+    }
+    if (failure !== undefined) throw failure.error;
+  }
+
+  private async writePack(
+    pool: RestorePool,
+    packId: string,
+    blobs: Map<string, PlannedChunk>,
+  ): Promise<void> {
+    this.check();
+    const pack = await this.repo.store.get(packKey(packId)).catch((cause: unknown) => {
+      const first = blobs.values().next().value?.targets[0]?.rel ?? "?";
+      if (isFerryError(cause, "NotFound")) {
+        throw new FerryError("Integrity", `restoring ${first}: pack ${packId} is missing`, { cause });
+      }
+      throw cause;
+    });
+    this.check();
+    this.packsRead += 1;
+    const planned: PlannedBlob[] = [...blobs].map(([id, { at, targets }]) => ({ id, at, targets }));
+    const done = await pool.run(packId, pack, planned);
+    this.bytesWritten += done.written;
+    this.bytesDone += done.bytes;
+    this.plan.delete(packId);
+    this.report(false);
   }
 
   /** Owners, modes and times: files and links first, then directories deepest first. */
@@ -225,29 +259,15 @@ class RestoreRun {
     sink({ task: "restore", done: this.packsRead, bytesDone: this.bytesDone, bytesTotal: this.bytesTotal });
   }
 
-  private planChunk(pack: string, blob: string, target: ChunkTarget): void {
-    let blobs = this.plan.get(pack);
+  private planChunk(blob: string, at: BlobLocation, target: ChunkTarget): void {
+    let blobs = this.plan.get(at.pack);
     if (blobs === undefined) {
       blobs = new Map();
-      this.plan.set(pack, blobs);
+      this.plan.set(at.pack, blobs);
     }
-    const targets = blobs.get(blob);
-    if (targets === undefined) blobs.set(blob, [target]);
-    else targets.push(target);
-  }
-
-  private async writeAt(target: ChunkTarget, plain: Uint8Array): Promise<void> {
-    const handle = await open(target.path, "r+");
-    try {
-      for (const [from, to] of dataRuns(plain, target.offset)) {
-        await handle.write(plain, from, to - from, target.offset + from);
-        this.bytesWritten += to - from;
-      }
-    } finally {
-      await handle.close();
-    }
-    this.bytesDone += plain.byteLength;
-    this.report(false);
+    const planned = blobs.get(blob);
+    if (planned === undefined) blobs.set(blob, { at, targets: [target] });
+    else planned.targets.push(target);
   }
 
   /**

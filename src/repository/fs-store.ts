@@ -57,7 +57,12 @@ export class FsObjectStore implements ObjectStore {
   async get(key: string): Promise<Uint8Array> {
     const file = this.fileOf(key);
     try {
-      return new Uint8Array(await readFile(file));
+      const bytes = await readFile(file);
+      // A plain Uint8Array over the same memory: `new Uint8Array(bytes)` would copy it (a pack
+      // is 16 MiB). readFile allocates a buffer of its own for a file whose size it knows.
+      return bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength
+        ? new Uint8Array(bytes.buffer, 0, bytes.byteLength)
+        : new Uint8Array(bytes);
     } catch (err) {
       if (isAbsent(err)) {
         throw new FerryError("NotFound", `object ${key} not found in ${this.description}`, { data: { key } });
