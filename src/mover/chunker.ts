@@ -8,14 +8,16 @@ export interface ChunkerParams {
 }
 
 /**
- * 128 KiB – 2 MiB, about 512 KiB on average: half restic's average, so a change inside a large
- * file re-sends about half as many unchanged bytes around it (the chunks it straddles), for
- * twice as many index entries (about 2,000 per GiB).
+ * 64 KiB – 1 MiB, about 256 KiB on average: a quarter of restic's average, so a change inside
+ * a large file re-sends few unchanged bytes around it (the chunks it straddles, and those
+ * until the cut points line up again), for about 4,000 index entries per GiB. Measured on a
+ * 5 MiB change inside a 107 MiB random file over 8 trials: 1.05–1.16× the changed bytes sent
+ * (512 KiB average, normalisation level 2: 1.17–1.61×; restic's 1 MiB: 1.08–2.59×).
  */
 export const defaultChunkerParams: ChunkerParams = {
-  minSize: 128 * 1024,
-  avgSize: 512 * 1024,
-  maxSize: 2 * 1024 * 1024,
+  minSize: 64 * 1024,
+  avgSize: 256 * 1024,
+  maxSize: 1024 * 1024,
 };
 
 /** A FastCDC cutter bound to a gear table and chunk sizes. */
@@ -29,9 +31,11 @@ export interface Cutter {
 }
 
 /**
- * FastCDC with normalised chunking (level 2, Xia et al. 2016): a gear hash over the bytes
- * after `minSize`, a stricter mask (two more bits) before the average size and a looser one
- * (two fewer) after it, which narrows the size distribution around the average. The hash is
+ * FastCDC with normalised chunking (level 1, Xia et al. 2016): a gear hash over the bytes
+ * after `minSize`, a stricter mask (one more bit) before the average size and a looser one
+ * (one fewer) after it, which narrows the size distribution around the average. Level 1
+ * rather than 2: after a change, the old cut points are found again sooner (a stricter mask
+ * near a chunk's start skips cut points that the looser one had taken). The hash is
  * 32-bit and shifts left each byte, so its top bits depend on the last 32 bytes only: a cut
  * point moves with the content around it, which keeps chunks stable under insertions.
  */
@@ -45,8 +49,8 @@ export function fastCdc(gear: Int32Array, params: ChunkerParams = defaultChunker
   }
   const bits = Math.round(Math.log2(avgSize));
   // Masks on the top bits: those mix the most recent 32 bytes.
-  const maskS = topBits(bits + 2);
-  const maskL = topBits(bits - 2);
+  const maskS = topBits(bits + 1);
+  const maskL = topBits(bits - 1);
   return {
     params,
     cut(data, start, available) {
