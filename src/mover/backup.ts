@@ -1,5 +1,5 @@
 import { hostname as osHostname } from "node:os";
-import { lstat, readdir } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { join } from "node:path";
 import type { BigIntStats } from "node:fs";
 import pLimit from "p-limit";
@@ -164,24 +164,12 @@ class BackupRun {
     this.bytesGrandTotal = bytes;
   }
 
-  /** Counts files and bytes alongside the backup, so progress has totals early. */
+  /** Counts files and bytes alongside the backup (on a read worker), so progress has totals early. */
   async scanTotals(root: string): Promise<void> {
-    let files = 0;
-    let bytes = 0;
-    const walk = async (dir: string): Promise<void> => {
-      const entries = await readdir(dir, { withFileTypes: true });
-      for (const e of entries) {
-        if (e.isDirectory()) await walk(join(dir, e.name));
-        else if (e.isFile()) {
-          files += 1;
-          bytes += (await lstat(join(dir, e.name))).size;
-        }
-      }
-    };
     try {
-      await walk(root);
-      this.filesTotal = files;
-      this.bytesGrandTotal = bytes;
+      const totals = await this.pool.scan(root);
+      this.filesTotal = totals.files;
+      this.bytesGrandTotal = totals.bytes;
     } catch {
       // Totals are only for progress; the backup itself reports unreadable entries.
     }

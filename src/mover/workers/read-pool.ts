@@ -114,6 +114,17 @@ export class ReadPool {
     );
   }
 
+  /** Counts the regular files under `root` and their bytes (for progress totals). */
+  scan(root: string): Promise<{ files: number; bytes: number }> {
+    return this.request(
+      false,
+      (job) => ({ type: "scan", job, path: root }),
+      (message, done) => {
+        if (message.type === "scan") done({ files: message.files, bytes: message.bytes });
+      },
+    );
+  }
+
   /**
    * Reads whole files (each expected to be about `size` bytes) in one job. Their chunks are
    * views into one buffer: `release` hands it back to the worker once they have been stored.

@@ -87,6 +87,8 @@ export type ToWorker = (
   | { readonly type: "credit"; readonly job: number; readonly buffer: ArrayBuffer }
   /** A buffer the main thread is done with, for the worker to read into again. */
   | { readonly type: "cancel"; readonly job: number }
+  /** Count the files under a directory, a directory at a time between other jobs. */
+  | { readonly type: "scan"; readonly job: number; readonly path: string }
 ) & { readonly recycled?: readonly ArrayBuffer[] };
 
 export type FromWorker =
@@ -115,4 +117,5 @@ export type FromWorker =
       readonly done: boolean;
       readonly size: number;
     }
+  | { readonly type: "scan"; readonly job: number; readonly files: number; readonly bytes: number }
   | { readonly type: "error"; readonly job: number; readonly error: WireError };

@@ -268,6 +268,25 @@ async function readLarge(job: number, path: string): Promise<void> {
   }
 }
 
+/** Counts regular files and bytes under `root`, yielding to other jobs after each directory. */
+async function scan(job: number, root: string): Promise<void> {
+  let files = 0;
+  let bytes = 0;
+  const stack = [root];
+  for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
+    for (const e of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, e.name);
+      if (e.isDirectory()) stack.push(path);
+      else if (e.isFile()) {
+        files += 1;
+        bytes += lstatSync(path, { throwIfNoEntry: false })?.size ?? 0;
+      }
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  send({ type: "scan", job, files, bytes });
+}
+
 port?.on("message", (message: ToWorker) => {
   const { job } = message;
   for (const buffer of message.recycled ?? []) recycle(buffer);
@@ -277,6 +296,9 @@ port?.on("message", (message: ToWorker) => {
         return listDir(job, message.path, message.read);
       case "small":
         return readSmall(job, message.files);
+      case "scan":
+        scan(job, message.path).catch((err: unknown) => send({ type: "error", job, error: wireError(err) }));
+        return;
       case "file":
         readLarge(job, message.path).catch((err: unknown) =>
           send({ type: "error", job, error: wireError(err) }),
