@@ -149,6 +149,7 @@ class BackupRun {
   private readonly largeFiles = pLimit(LARGE_FILES_IN_FLIGHT);
   private readonly smallBatches = pLimit(SMALL_BATCHES_IN_FLIGHT);
   private readonly prefetched = new Map<string, Promise<DirListing>>();
+  private advances = 0;
   private readonly inodes = new Map<string, string>();
 
   constructor(
@@ -431,7 +432,8 @@ class BackupRun {
 
   private advance(bytes: number): void {
     this.bytesDone += bytes;
-    this.report(false);
+    // Reading the clock for each of 100,000 small files shows in a profile: every 64th will do.
+    if ((this.advances++ & 63) === 0) this.report(false);
   }
 
   /** Emits a progress event, at most every 250 ms unless forced. */
