@@ -2,7 +2,10 @@
 # Ferry's data mover against restic (Debian's package), same data, same invocation, local
 # repositories, both encrypted (restic always is) and both without compression.
 #   BENCH_SCALE=1    1 GiB mix and 100,000 small files (0.1 → 100 MiB and 10,000 files)
-#   BENCH_DIR=/tmp   where the data and repositories go (needs ~4 × the data size)
+#   BENCH_DIR=DIR    where the data and repositories go (needs ~5 × the data size). Default:
+#                    /dev/shm (memory) when it has room, else /tmp. On a disk, both tools spend
+#                    most of a full backup waiting for fsync (each pack is synced, by both):
+#                    the ratio then measures the disk. Set BENCH_DIR=/tmp to measure that too.
 set -euo pipefail
 SCALE="${BENCH_SCALE:-1}"
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -14,7 +17,12 @@ if [ ! -x /usr/bin/time ]; then apt-get update -qq && apt-get install -y -qq tim
 npm run build --silent >"${TMPDIR:-/tmp}/ferry-bench-mover-build.log" 2>&1 || echo "warning: npm run build reported errors (see ${TMPDIR:-/tmp}/ferry-bench-mover-build.log)" >&2
 [ -f dist/cli/commands/mover.js ] || { echo "dist/cli/commands/mover.js is missing: the build failed" >&2; exit 1; }
 
-WORK="$(mktemp -d "${BENCH_DIR:-/tmp}/ferry-bench-mover.XXXXXX")"
+if [ -z "${BENCH_DIR:-}" ]; then
+  BENCH_DIR=/tmp
+  need_kb="$(node -e "console.log(Math.ceil(6 * 1024 * 1024 * Number(process.argv[1])))" "$SCALE")"
+  if [ -d /dev/shm ] && [ "$(df -Pk /dev/shm | awk 'NR==2 {print $4}')" -gt "$need_kb" ]; then BENCH_DIR=/dev/shm; fi
+fi
+WORK="$(mktemp -d "$BENCH_DIR/ferry-bench-mover.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 export RESTIC_PASSWORD=bench-password FERRY_REPOSITORY_KEY=bench-password RESTIC_CACHE_DIR="$WORK/restic-cache"
 SMALL_COUNT="$(node -e "console.log(Math.round(100000 * Number(process.argv[1])))" "$SCALE")"
@@ -69,7 +77,7 @@ RESTIC_INCR_BYTES=$(( $(size "$WORK/restic-repo") - RESTIC_FULL_REPO ))
 run ferry-small node bin/ferry.js mover backup --repo "$WORK/ferry-small" --source "$WORK/small" --compression off
 run restic-small restic -q -r "$WORK/restic-small" backup --compression off "$WORK/small"
 
-node - "$WORK/results" "$DATA_BYTES" "$SMALL_BYTES" "$CHANGED" "$FERRY_INCR_BYTES" "$RESTIC_INCR_BYTES" \
+BENCH_WHERE="$BENCH_DIR ($(df -PT "$BENCH_DIR" | awk 'NR==2 {print $2}'))" node - "$WORK/results" "$DATA_BYTES" "$SMALL_BYTES" "$CHANGED" "$FERRY_INCR_BYTES" "$RESTIC_INCR_BYTES" \
   "$FERRY_FULL_REPO" "$RESTIC_FULL_REPO" "$SMALL_COUNT" <<'NODE'
 const fs = require("node:fs");
 const [file, data, small, changed, ferryIncr, resticIncr, ferryRepo, resticRepo, smallCount] = process.argv.slice(2);
@@ -80,7 +88,7 @@ const row = (name, bytes, extra = "") => {
   const f = r[`ferry-${name}`], x = r[`restic-${name}`];
   console.log(`${name.padEnd(8)} ferry ${f.s.toFixed(2)}s ${mbps(bytes, f.s).padStart(5)} MB/s cpu ${f.cpu.toFixed(2)}s rss ${String(f.rss).padStart(4)} MiB | restic ${x.s.toFixed(2)}s ${mbps(bytes, x.s).padStart(5)} MB/s cpu ${x.cpu.toFixed(2)}s rss ${String(x.rss).padStart(4)} MiB | throughput ferry/restic ${(x.s / f.s).toFixed(2)}×${extra}`);
 };
-console.log(`data ${(data / 2 ** 20).toFixed(0)} MiB; small files ${smallCount} (${(small / 2 ** 20).toFixed(0)} MiB)`);
+console.log(`data ${(data / 2 ** 20).toFixed(0)} MiB; small files ${smallCount} (${(small / 2 ** 20).toFixed(0)} MiB); in ${process.env.BENCH_WHERE}`);
 row("full", data, ` | repo ferry ${(ferryRepo / 2 ** 20).toFixed(1)} MiB, restic ${(resticRepo / 2 ** 20).toFixed(1)} MiB`);
 row("restore", data);
 row("incr", data, ` | changed ${(changed / 2 ** 20).toFixed(1)} MiB, uploaded ferry ${(ferryIncr / 2 ** 20).toFixed(1)} MiB (${(ferryIncr / changed).toFixed(2)}×), restic ${(resticIncr / 2 ** 20).toFixed(1)} MiB (${(resticIncr / changed).toFixed(2)}×)`);
