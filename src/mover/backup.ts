@@ -36,7 +36,7 @@ export interface BackupOptions {
   readonly ignoreInode?: boolean;
   readonly compression?: Compression;
   readonly chunker?: ChunkerParams;
-  /** Read workers (default: one per core). */
+  /** Read workers (default: one per core but one, at least one). */
   readonly readers?: number;
   /** Pack target size in bytes (default 8 MiB). */
   readonly packSize?: number;
