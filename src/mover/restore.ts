@@ -1,4 +1,4 @@
-import { link, lstat, mkdir, open, readdir, rm, symlink, truncate } from "node:fs/promises";
+import { link, lstat, mkdir, open, readdir, rm, symlink } from "node:fs/promises";
 import { availableParallelism } from "node:os";
 import { join } from "node:path";
 import pLimit from "p-limit";
@@ -8,6 +8,7 @@ import type { ProgressSink } from "../core/progress.js";
 import type { RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import { applyMeta, type Meta } from "./apply-meta.js";
+import { IoBatch } from "./io-batch.js";
 import { packKey } from "./pack.js";
 import { MoverRepository } from "./repository.js";
 import type { BlobLocation } from "./repo-index.js";
@@ -52,6 +53,8 @@ type PlannedChunk = { at: BlobLocation; targets: ChunkTarget[] };
 
 /** Worker threads that open, verify and write chunks (at most; one per core). */
 const MAX_WORKERS = 2;
+/** Files being created or given their metadata at a time. */
+const IO_IN_FLIGHT = 32;
 
 /**
  * Restores a snapshot: creates the tree, then fetches each needed pack once and writes its
@@ -74,10 +77,12 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const run = new RestoreRun(repo, options, clock, mode, dest);
   try {
     await run.materialize(snapshot.tree, dest, "");
+    await run.io.flush();
     await run.writeChunks();
     await run.applyAllMeta(dest, snapshot.root);
     if (mode === "swap") await swapInto(dest, options.target);
   } catch (err) {
+    await run.io.flush().catch(() => undefined); // nothing may still be writing into dest
     if (mode === "swap") await rm(dest, { recursive: true, force: true });
     throw err;
   }
@@ -108,6 +113,8 @@ class RestoreRun {
   private readonly metas: { path: string; meta: Meta; symlink: boolean }[] = [];
   private readonly dirMetas: { path: string; meta: Meta }[] = [];
   private readonly asRoot = process.getuid?.() === 0;
+  /** File creation and metadata: many files at a time. */
+  readonly io = new IoBatch(IO_IN_FLIGHT);
 
   constructor(
     private readonly repo: MoverRepository,
@@ -154,12 +161,11 @@ class RestoreRun {
           this.metas.push({ path, meta: node, symlink: true });
           break;
         case "hardlink":
+          await this.io.flush(); // the file it names may still be being created
           await link(join(this.dest, ...node.link.split("/")), path);
           break;
         case "file": {
-          const handle = await open(path, "w");
-          await handle.close();
-          if (node.size > 0) await truncate(path, node.size);
+          await this.io.add(() => createFile(path, node.size));
           this.files += 1;
           this.bytesTotal += node.size;
           let offset = 0;
@@ -244,7 +250,10 @@ class RestoreRun {
 
   /** Owners, modes and times: files and links first, then directories deepest first. */
   async applyAllMeta(root: string, rootMeta: Meta): Promise<void> {
-    for (const m of this.metas) await applyMeta(m.path, m.meta, { symlink: m.symlink, asRoot: this.asRoot });
+    for (const m of this.metas) {
+      await this.io.add(() => applyMeta(m.path, m.meta, { symlink: m.symlink, asRoot: this.asRoot }));
+    }
+    await this.io.flush();
     // Directories were pushed after their contents (post-order), so children come first.
     for (const d of this.dirMetas) await applyMeta(d.path, d.meta, { symlink: false, asRoot: this.asRoot });
     await applyMeta(root, rootMeta, { symlink: false, asRoot: this.asRoot });
@@ -305,6 +314,16 @@ class RestoreRun {
 
   private check(): void {
     if (this.options.signal?.aborted === true) throw new FerryError("Aborted", "the restore was aborted");
+  }
+}
+
+/** An empty file of `size` bytes (a hole until its chunks are written). */
+async function createFile(path: string, size: number): Promise<void> {
+  const handle = await open(path, "w");
+  try {
+    if (size > 0) await handle.truncate(size);
+  } finally {
+    await handle.close();
   }
 }
 

@@ -31,6 +31,9 @@ interface Slot {
 
 // From the sources, spawnModuleWorker runs restore-worker.ts beside this file.
 const WORKER_URL = new URL("./restore-worker.js", import.meta.url);
+// A pack of small files is a message of thousands of blobs: left to grow (to 32 MiB and more),
+// each worker's young generation holds ~40 MiB of garbage.
+const resourceLimits = { maxYoungGenerationSizeMb: 8 };
 
 /**
  * Restore's worker threads. Each pack is transferred (not copied) to the first idle worker,
@@ -50,7 +53,7 @@ export class RestorePool {
       abort: this.abortFlag.buffer,
     };
     for (let i = 0; i < size; i++) {
-      const slot: Slot = { worker: spawnModuleWorker(WORKER_URL, { workerData }) };
+      const slot: Slot = { worker: spawnModuleWorker(WORKER_URL, { workerData, resourceLimits }) };
       slot.worker.on("message", (result: JobResult) => this.settle(slot, result));
       slot.worker.on("error", (err) => this.fail(slot, err));
       slot.worker.on("exit", (code) => this.fail(slot, new Error(`a restore worker exited (code ${code})`)));
