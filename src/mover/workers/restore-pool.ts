@@ -2,6 +2,7 @@ import type { Worker } from "node:worker_threads";
 import { FerryError, errorMessage } from "../../core/errors.js";
 import type { RepositoryKey } from "../../repository/crypto.js";
 import {
+  encodeJob,
   fromWire,
   type JobResult,
   type PackJob,
@@ -74,7 +75,7 @@ export class RestorePool {
         ? pack
         : pack.slice();
     return new Promise<PackDone>((resolve, reject) => {
-      this.waiting.push({ message: { job: this.nextJob++, packId, pack: own, blobs }, resolve, reject });
+      this.waiting.push({ message: encodeJob(this.nextJob++, packId, own, blobs), resolve, reject });
       this.dispatch();
     });
   }

@@ -23,13 +23,64 @@ export interface RestoreWorkerData {
   readonly abort: SharedArrayBuffer;
 }
 
-/** Main thread → worker: open, verify and write the planned blobs of one pack. */
+/**
+ * Main thread → worker: open, verify and write the planned blobs of one pack. The plan goes in
+ * columns rather than an object per blob and target: a pack of small files holds thousands of
+ * blobs, and the worker would otherwise build (and collect) as many objects.
+ */
 export interface PackJob {
   readonly job: number;
   readonly packId: string;
   /** The pack's bytes (transferred, not copied). */
   readonly pack: Uint8Array;
-  readonly blobs: readonly PlannedBlob[];
+  /** Blob ids, in plan order. */
+  readonly ids: readonly string[];
+  /** Per blob, BLOB_FIELDS numbers: offset, length, raw length, type, compression, targets. */
+  readonly blobs: Float64Array;
+  /** Per target, blob after blob: the file, its path in the snapshot and the offset in it. */
+  readonly paths: readonly string[];
+  readonly rels: readonly string[];
+  readonly offsets: Float64Array;
+}
+
+export const BLOB_FIELDS = 6;
+
+/** The columns of a pack job. */
+export function encodeJob(
+  job: number,
+  packId: string,
+  pack: Uint8Array,
+  planned: readonly PlannedBlob[],
+): PackJob {
+  const blobs = new Float64Array(planned.length * BLOB_FIELDS);
+  const ids: string[] = [];
+  const paths: string[] = [];
+  const rels: string[] = [];
+  const offsets: number[] = [];
+  planned.forEach(({ id, at, targets }, i) => {
+    ids.push(id);
+    blobs.set([at.offset, at.length, at.rawLength, at.type, at.compression, targets.length], i * BLOB_FIELDS);
+    for (const t of targets) {
+      paths.push(t.path);
+      rels.push(t.rel);
+      offsets.push(t.offset);
+    }
+  });
+  return { job, packId, pack, ids, blobs, paths, rels, offsets: Float64Array.from(offsets) };
+}
+
+/** Blob `i` of a job, with its location in the pack. */
+export function blobOf(job: PackJob, i: number): { id: string; at: BlobLocation; targets: number } {
+  const f = i * BLOB_FIELDS;
+  const at: BlobLocation = {
+    pack: job.packId,
+    offset: job.blobs[f]!,
+    length: job.blobs[f + 1]!,
+    rawLength: job.blobs[f + 2]!,
+    type: job.blobs[f + 3] as BlobLocation["type"],
+    compression: job.blobs[f + 4] as BlobLocation["compression"],
+  };
+  return { id: job.ids[i]!, at, targets: job.blobs[f + 5]! };
 }
 
 /** An error as it crosses the thread boundary: a FerryError keeps its code, message and data. */

@@ -4,7 +4,7 @@ import { FerryError } from "../../core/errors.js";
 import { dataRuns } from "../zero.js";
 import { openBlobSync } from "./open-blob.js";
 import { release } from "./release.js";
-import { toWire, type JobResult, type PackJob, type RestoreWorkerData } from "./restore-protocol.js";
+import { blobOf, toWire, type JobResult, type PackJob, type RestoreWorkerData } from "./restore-protocol.js";
 
 /**
  * A restore worker: for each pack it is sent, opens and verifies the planned blobs and writes
@@ -23,13 +23,16 @@ function restorePack(job: PackJob): { written: number; bytes: number } {
   let written = 0;
   let bytes = 0;
   try {
-    for (const blob of job.blobs) {
+    let target = 0;
+    for (let i = 0; i < job.ids.length; i++) {
       if (Atomics.load(abort, 0) !== 0) throw new FerryError("Aborted", "the restore was aborted");
-      const plain = openBlobSync(job.pack, blob.at, blob.id, `restoring ${blob.targets[0]?.rel ?? "?"}`, key);
-      for (const target of blob.targets) {
-        const fd = descriptor(fds, target.path);
-        for (const [from, to] of dataRuns(plain, target.offset)) {
-          writeAll(fd, plain, from, to, target.offset);
+      const { id, at, targets } = blobOf(job, i);
+      const plain = openBlobSync(job.pack, at, id, `restoring ${job.rels[target] ?? "?"}`, key);
+      for (const end = target + targets; target < end; target++) {
+        const fd = descriptor(fds, job.paths[target]!);
+        const base = job.offsets[target]!;
+        for (const [from, to] of dataRuns(plain, base)) {
+          writeAll(fd, plain, from, to, base);
           written += to - from;
         }
         bytes += plain.byteLength;
