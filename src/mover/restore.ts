@@ -1,22 +1,19 @@
 import { link, lstat, mkdir, open, readdir, rm, symlink } from "node:fs/promises";
-import { availableParallelism } from "node:os";
 import { join } from "node:path";
-import pLimit from "p-limit";
 import { systemClock, type Clock } from "../core/clock.js";
-import { FerryError, isFerryError } from "../core/errors.js";
+import { FerryError } from "../core/errors.js";
 import type { ProgressSink } from "../core/progress.js";
 import type { RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import { applyMeta, type Meta } from "./apply-meta.js";
 import { IoBatch } from "./io-batch.js";
-import { packKey } from "./pack.js";
 import { MoverRepository } from "./repository.js";
 import type { BlobLocation } from "./repo-index.js";
 import { loadSnapshot } from "./snapshot.js";
 import { recoverSwap, stagingPath, swapInto } from "./swap.js";
 import { decodeTree, type FileNode, type TreeNode } from "./tree.js";
-import { RestorePool } from "./workers/restore-pool.js";
-import type { ChunkTarget, PlannedBlob } from "./workers/restore-protocol.js";
+import { writePacks, type PackPlan } from "./restore-packs.js";
+import type { ChunkTarget } from "./workers/restore-protocol.js";
 
 /**
  * `swap`: build the copy next to `target` and rename it into place only when complete (the
@@ -48,11 +45,6 @@ export interface RestoreResult {
   readonly durationMs: number;
 }
 
-/** Where a blob is and every place its plaintext goes. */
-type PlannedChunk = { at: BlobLocation; targets: ChunkTarget[] };
-
-/** Worker threads that open, verify and write chunks (at most; one per core). */
-const MAX_WORKERS = 2;
 /** Files being created or given their metadata at a time. */
 const IO_IN_FLIGHT = 32;
 
@@ -107,7 +99,7 @@ class RestoreRun {
   private bytesDone = 0;
   private lastReport = 0;
   /** pack id → blob id → where the blob is and where its plaintext goes. */
-  private readonly plan = new Map<string, Map<string, PlannedChunk>>();
+  private readonly plan: PackPlan = new Map();
   /** Packs read for trees (kept in the repository's pack cache until the tree is restored). */
   private readonly treePacks = new Set<string>();
   private readonly metas: { path: string; meta: Meta; symlink: boolean }[] = [];
@@ -192,60 +184,21 @@ class RestoreRun {
     }
   }
 
-  /**
-   * Fetches each planned pack once (a few at a time) and hands it to a worker thread, which
-   * opens, verifies and writes its chunks. The first failure stops the rest.
-   */
+  /** Fetches each planned pack once and has a worker thread write its chunks. */
   async writeChunks(): Promise<void> {
     for (const pack of this.treePacks) this.repo.forgetPack(pack);
-    if (this.plan.size === 0) return;
-    const workers = Math.max(1, Math.min(availableParallelism(), MAX_WORKERS, this.plan.size));
-    const pool = new RestorePool(workers, this.repo.key);
-    const stop = (): void => pool.abort();
-    this.options.signal?.addEventListener("abort", stop);
-    // Packs in memory: one per worker and one fetched ahead, handed to the first worker free.
-    const limit = pLimit(workers + 1);
-    let failure: { error: unknown } | undefined;
-    try {
-      await Promise.all(
-        [...this.plan.entries()].map(([packId, blobs]) =>
-          limit(async () => {
-            if (failure !== undefined) return;
-            await this.writePack(pool, packId, blobs).catch((error: unknown) => {
-              failure ??= { error };
-              pool.abort();
-            });
-          }),
-        ),
-      );
-    } finally {
-      this.options.signal?.removeEventListener("abort", stop);
-      await pool.close();
-    }
-    if (failure !== undefined) throw failure.error;
-  }
-
-  private async writePack(
-    pool: RestorePool,
-    packId: string,
-    blobs: Map<string, PlannedChunk>,
-  ): Promise<void> {
-    this.check();
-    const pack = await this.repo.store.get(packKey(packId)).catch((cause: unknown) => {
-      const first = blobs.values().next().value?.targets[0]?.rel ?? "?";
-      if (isFerryError(cause, "NotFound")) {
-        throw new FerryError("Integrity", `restoring ${first}: pack ${packId} is missing`, { cause });
-      }
-      throw cause;
+    await writePacks({
+      store: this.repo.store,
+      key: this.repo.key,
+      plan: this.plan,
+      signal: this.options.signal,
+      onPack: (done) => {
+        this.packsRead += 1;
+        this.bytesWritten += done.written;
+        this.bytesDone += done.bytes;
+        this.report(false);
+      },
     });
-    this.check();
-    this.packsRead += 1;
-    const planned: PlannedBlob[] = [...blobs].map(([id, { at, targets }]) => ({ id, at, targets }));
-    const done = await pool.run(packId, pack, planned);
-    this.bytesWritten += done.written;
-    this.bytesDone += done.bytes;
-    this.plan.delete(packId);
-    this.report(false);
   }
 
   /** Owners, modes and times: files and links first, then directories deepest first. */
