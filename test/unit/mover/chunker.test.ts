@@ -33,8 +33,52 @@ function sizesOf(data: Uint8Array, params = small): number[] {
   return sizes;
 }
 
+/** FastCDC level 1 as the paper writes it, one byte per step: what the unrolled cutter must match. */
+function referenceCut(
+  gear: Int32Array,
+  p: ChunkerParams,
+  data: Uint8Array,
+  start: number,
+  available: number,
+): number {
+  if (available <= p.minSize) return available;
+  const bits = Math.round(Math.log2(p.avgSize));
+  const maskS = (~0 << (32 - (bits + 1))) | 0;
+  const maskL = (~0 << (32 - (bits - 1))) | 0;
+  const limit = start + Math.min(available, p.maxSize);
+  const normal = start + Math.min(available, p.avgSize);
+  let h = 0;
+  for (let i = start + p.minSize; i < limit; i++) {
+    h = ((h << 1) + gear[data[i]!]!) | 0;
+    if ((h & (i < normal ? maskS : maskL)) === 0) return i + 1 - start;
+  }
+  return limit - start;
+}
+
 describe("FastCDC", () => {
   const data = randomBytes(2 * 1024 * 1024);
+
+  it("cuts exactly where the one-byte-per-step algorithm does, at every start and length", () => {
+    const gear = gearTable("reference");
+    // Odd sizes exercise the unrolled loop's tails; zeros and a repeated byte the forced cuts.
+    const params: ChunkerParams[] = [
+      small,
+      { minSize: 3, avgSize: 37, maxSize: 301 },
+      { minSize: 1000, avgSize: 1021, maxSize: 1500 },
+    ];
+    const inputs = [data.subarray(0, 300_000), Buffer.alloc(70_000), Buffer.alloc(70_000, 7)];
+    for (const p of params) {
+      const cutter = fastCdc(gear, p);
+      for (const input of inputs) {
+        for (let at = 0; at < input.length;) {
+          const available = Math.min(input.length - at, p.maxSize + (at % 5));
+          const len = cutter.cut(input, at, available);
+          expect(len).toBe(referenceCut(gear, p, input, at, available));
+          at += len;
+        }
+      }
+    }
+  });
 
   it("cuts chunks within [min, max] whose lengths add up, averaging near the target", () => {
     const sizes = sizesOf(data);
