@@ -30,6 +30,10 @@ SMALL_COUNT="$(node -e "console.log(Math.round(100000 * Number(process.argv[1]))
 echo "generating data (scale $SCALE) in $WORK" >&2
 npx tsx bench/mover/gen.ts mix "$WORK/data" "$SCALE"
 npx tsx bench/mover/gen.ts small "$WORK/small" "$SMALL_COUNT"
+# Warm-up: touch (and free) as much memory as the repositories and restores will take, so
+# neither tool pays the virtual machine's first touch of guest memory inside a measurement.
+dd if=/dev/zero of="$WORK/warm-up" bs=1M count="$(node -e "console.log(Math.ceil(3 * 1024 * Number(process.argv[1])))" "$SCALE")" status=none
+rm -f "$WORK/warm-up"
 sync
 
 # run <label> <cmd...>: wall seconds and peak RSS (MiB) of one command, appended to $WORK/results

@@ -36,9 +36,9 @@ export interface BackupOptions {
   readonly ignoreInode?: boolean;
   readonly compression?: Compression;
   readonly chunker?: ChunkerParams;
-  /** Read workers (default: one per core but one, at least one). */
+  /** Read workers (default: one per core). */
   readonly readers?: number;
-  /** Pack target size in bytes (default 8 MiB). */
+  /** Pack target size in bytes (default 4 MiB). */
   readonly packSize?: number;
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ProgressSink;
@@ -57,7 +57,7 @@ const LARGE_FILES_IN_FLIGHT = 2;
 const SMALL_FILE = 1024 * 1024;
 /** A small-file job holds at most this many files or bytes. */
 const SMALL_BATCH_FILES = 512;
-const SMALL_BATCH_BYTES = 4 * 1024 * 1024;
+const SMALL_BATCH_BYTES = 2 * 1024 * 1024;
 const SMALL_BATCHES_IN_FLIGHT = 4;
 const PROGRESS_EVERY_MS = 250;
 
@@ -208,9 +208,8 @@ class BackupRun {
           nodes.push({ ...baseOf(entry), type: "symlink", target: entry.target ?? "" });
         else if (entry.type === "file") {
           const read = { index: i, path: join(dir, entry.name), relPath, entry };
-          nodes.push(
-            await this.fileSlot(read, parentNodes.get(entry.name), listing.contents[i] ?? null, small),
-          );
+          nodes.push(this.fileSlot(read, parentNodes.get(entry.name), listing.contents[i] ?? null, small));
+          if (this.session.congested) await this.session.drain();
         } else {
           nodes.push(undefined);
           this.options.onWarning?.(`skipping ${relPath}: not a regular file, directory or symlink`);
@@ -225,7 +224,7 @@ class BackupRun {
       const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
       const path = join(dir, entry.name);
       if (entry.type === "file") {
-        nodes[i] = await this.fileSlot({ index: i, path, relPath, entry }, before, null, small);
+        nodes[i] = this.fileSlot({ index: i, path, relPath, entry }, before, null, small);
         continue;
       }
       const next = subdirs[subdirs.indexOf(entry.name) + 1];
@@ -279,27 +278,25 @@ class BackupRun {
    * when unchanged, the file stored from what the worker read with the listing, a large file
    * being read, or (queued in `small`) a small file still to read.
    */
-  private async fileSlot(
+  private fileSlot(
     file: SmallRead,
     before: TreeNode | undefined,
     read: SmallFile | null,
     small: SmallRead[],
-  ): Promise<Slot> {
+  ): Slot {
     const { entry } = file;
-    const base = baseOf(entry);
     if (entry.nlink > 1) {
       const inode = `${entry.dev}:${entry.ino}`;
       const first = this.inodes.get(inode);
-      if (first !== undefined) return { ...base, type: "hardlink", link: first };
+      if (first !== undefined) return { ...baseOf(entry), type: "hardlink", link: first };
       this.inodes.set(inode, file.relPath);
     }
     this.stats.files += 1;
     this.stats.bytesTotal += entry.size;
-    const identity = { size: entry.size, inode: entry.ino, ctime: entry.ctimeNs };
-    if (this.unchanged(before, identity, base.mtime)) {
+    if (this.unchanged(before, entry)) {
       this.stats.filesUnmodified += 1;
-      this.advance(identity.size);
-      return { ...base, type: "file", ...identity, content: before.content };
+      this.advance(entry.size);
+      return fileNodeOf(entry, entry.size, before.content);
     }
     if (before === undefined) this.stats.filesNew += 1;
     else this.stats.filesChanged += 1;
@@ -308,25 +305,20 @@ class BackupRun {
       small.push(file);
       return undefined; // set once its batch is read
     }
-    const node = this.largeFile(file.path, file.relPath).then((r): FileNode | undefined =>
-      r === undefined ? undefined : { ...base, type: "file", ...identity, ...r },
+    const node = this.largeFile(file.path, file.relPath).then((r) =>
+      r === undefined ? undefined : fileNodeOf(entry, r.size, r.content),
     );
     node.catch(() => undefined); // awaited with the others; don't let an early failure go unhandled
     return node;
   }
 
   /** Whether a file is the parent snapshot's, by metadata, and all its chunks are still stored. */
-  private unchanged(
-    before: TreeNode | undefined,
-    identity: { size: number; inode: string; ctime: string },
-    mtime: string,
-  ): before is FileNode {
+  private unchanged(before: TreeNode | undefined, entry: DirEntry): before is FileNode {
     return (
       before?.type === "file" &&
-      before.size === identity.size &&
-      before.mtime === mtime &&
-      (this.options.ignoreInode === true ||
-        (before.ctime === identity.ctime && before.inode === identity.inode)) &&
+      before.size === entry.size &&
+      before.mtime === entry.mtimeNs &&
+      (this.options.ignoreInode === true || (before.ctime === entry.ctimeNs && before.inode === entry.ino)) &&
       before.content.every((c) => typeof c === "number" || this.session.has(c))
     );
   }
@@ -352,8 +344,10 @@ class BackupRun {
         this.smallBatches(async () => {
           const read = await this.pool.readSmall(batch.map((f) => ({ path: f.path, size: f.entry.size })));
           try {
-            for (const [i, file] of batch.entries())
-              nodes[file.index] = await this.storeSmall(file, read.files[i]!);
+            for (const [i, file] of batch.entries()) {
+              nodes[file.index] = this.storeSmall(file, read.files[i]!);
+              if (this.session.congested) await this.session.drain();
+            }
           } finally {
             read.release();
           }
@@ -362,24 +356,31 @@ class BackupRun {
     );
   }
 
-  private async storeSmall(file: SmallRead, result: SmallFile): Promise<FileNode | undefined> {
+  /**
+   * Stores a small file's chunks, which its worker encoded, without waiting: callers wait for
+   * the pack session's back-pressure (`drain`) between files.
+   */
+  private storeSmall(file: SmallRead, result: SmallFile): FileNode | undefined {
     if ("error" in result) {
       if (this.vanished(file.relPath, result.error)) return undefined;
       throw readError(file.relPath, result.error);
     }
     this.check();
     const content: ContentItem[] = [];
-    for (const piece of result.pieces) content.push(await this.storePiece(piece));
+    for (const piece of result.pieces) {
+      if (typeof piece === "number") {
+        this.advance(piece);
+        content.push(piece);
+      } else if ("encoded" in piece) {
+        this.session.putEncoded(BlobType.Data, piece.id, piece.rawLength, piece.encoded);
+        this.advance(piece.rawLength);
+        content.push(piece.id);
+      } else {
+        throw new FerryError("Internal", `a read worker sent ${file.relPath} unencoded`);
+      }
+    }
     this.stats.bytesRead += result.size;
-    const { entry } = file;
-    return {
-      ...baseOf(entry),
-      type: "file",
-      size: result.size,
-      inode: entry.ino,
-      ctime: entry.ctimeNs,
-      content,
-    };
+    return fileNodeOf(file.entry, result.size, content);
   }
 
   /** Reads a large file through a worker, chunk by chunk; undefined when it vanished. */
@@ -469,6 +470,22 @@ interface SmallRead {
 
 function readError(relPath: string, cause: Error): FerryError {
   return new FerryError("IO", `cannot read ${relPath}: ${cause.message}`, { cause });
+}
+
+/** A file's tree node (keys in the order every tree has them: trees of unchanged directories repeat byte for byte). */
+function fileNodeOf(entry: DirEntry, size: number, content: readonly ContentItem[]): FileNode {
+  return {
+    name: entry.name,
+    mode: entry.mode,
+    uid: entry.uid,
+    gid: entry.gid,
+    mtime: entry.mtimeNs,
+    type: "file",
+    size,
+    inode: entry.ino,
+    ctime: entry.ctimeNs,
+    content,
+  };
 }
 
 function baseOf(entry: DirEntry) {

@@ -8,7 +8,7 @@ import type { MoverRepository } from "./repository.js";
 export interface PackSessionOptions {
   readonly repo: MoverRepository;
   readonly compression: Compression;
-  /** A pack is closed and uploaded once its blobs reach this many bytes (default 8 MiB). */
+  /** A pack is closed and uploaded once its blobs reach this many bytes (default 4 MiB). */
   readonly packSize?: number;
   /** Packs being uploaded at once; adding blobs waits while this many are in flight (default 2). */
   readonly maxUploads?: number;
@@ -26,10 +26,12 @@ export interface PackSessionStats {
 }
 
 /**
- * 8 MiB: large enough that a GiB is ~130 objects (few requests to object storage), small
- * enough that the packs being filled and uploaded stay a small part of the mover's memory.
+ * 4 MiB: large enough that a GiB is ~260 objects (few requests to object storage), small
+ * enough that the packs being filled, uploaded and recycled (four or five) stay a small part
+ * of the mover's memory: 8 MiB packs cost ~15–30 MiB more peak RSS in the benchmark, and
+ * were no faster, on tmpfs or on disk.
  */
-export const DEFAULT_PACK_SIZE = 8 * 1024 * 1024;
+export const DEFAULT_PACK_SIZE = 4 * 1024 * 1024;
 
 /** Trailer bytes besides the 42-byte entries: length, magic and the seal's nonce, tag and magic. */
 const TRAILER_RESERVE = 8 + 32;
@@ -90,14 +92,43 @@ export class PackSession {
    * key): stores it unless known.
    */
   async addEncoded(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): Promise<boolean> {
+    const added = this.putEncoded(type, id, rawLength, encoded);
+    if (this.congested) await this.drain();
+    return added;
+  }
+
+  /**
+   * `addEncoded` without waiting: stores the blob unless known and returns at once. The caller
+   * waits for `drain()` whenever `congested` says too many packs are uploading (back-pressure
+   * without a promise per blob, for 100,000 small files).
+   */
+  putEncoded(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): boolean {
     this.check();
     if (this.has(id)) return false;
     this.pending.add(id);
-    return this.place(type, id, rawLength, encoded);
+    this.put(type, id, rawLength, encoded);
+    return true;
+  }
+
+  /** Whether as many packs are uploading as may: adding blobs should wait for `drain()`. */
+  get congested(): boolean {
+    return this.uploads.size >= this.maxUploads;
+  }
+
+  /** Waits until fewer packs than the limit are uploading. */
+  async drain(): Promise<void> {
+    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
+    this.check();
   }
 
   private async place(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): Promise<boolean> {
     this.check();
+    this.put(type, id, rawLength, encoded);
+    await this.drain();
+    return true;
+  }
+
+  private put(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): void {
     let pack = this.packFor(type);
     // Close a pack before it would outgrow its target size (trailer included), so pack
     // buffers never grow past it unless one blob alone is larger.
@@ -120,9 +151,6 @@ export class PackSession {
       this.stats.blobsNew += 1;
       this.stats.blobBytesNew += rawLength;
     }
-    while (this.uploads.size >= this.maxUploads) await Promise.race(this.uploads);
-    this.check();
-    return true;
   }
 
   /** Uploads the open packs, waits for every upload and writes the final index. */

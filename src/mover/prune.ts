@@ -20,7 +20,7 @@ export interface PruneOptions {
   readonly maxUnused?: number;
   /** Decide and report only: nothing is written or deleted, and no lock is taken. */
   readonly dryRun?: boolean;
-  /** Target size of new packs (default: the pack session's, 8 MiB). */
+  /** Target size of new packs (default: the pack session's, 4 MiB). */
   readonly packSize?: number;
   readonly signal?: AbortSignal | undefined;
   /** An exclusive lock the caller holds already (`forget --prune`); otherwise prune takes one. */

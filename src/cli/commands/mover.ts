@@ -46,7 +46,7 @@ export const registerMover: RegisterCommand = (program, setExit) => {
     .option("--tag <key=value>", "tag the snapshot (repeatable)", collect, [] as string[])
     .option("--ignore-inode", "skip unchanged files by size and mtime only (sources restored from snapshots)")
     .option("--compression <mode>", "off or deflate", "off")
-    .option("--pack-size <MiB>", "target size of pack files in MiB", "8")
+    .option("--pack-size <MiB>", "target size of pack files in MiB", "4")
     .option("--key-file <path>", `file holding the repository key (default: $${KEY_ENV})`)
     .option("--json", "print progress and the result as JSON lines")
     .action(

@@ -8,7 +8,7 @@ import { createHash } from "node:crypto";
 import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, fstatSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
-import { encodeBlobSync } from "../blob-codec.js";
+import { encodeBlobSync, StoredCompression } from "../blob-codec.js";
 import { nextPiece } from "../pieces.js";
 import { cutterOf } from "../repo-cutter.js";
 import {
@@ -37,7 +37,7 @@ const batchSize = Math.max(4 * 1024 * 1024, 2 * cutter.params.maxSize + 128 * 10
 const port = parentPort;
 /** Buffers the main thread sent back, to read into again instead of allocating. */
 const spare: ArrayBuffer[] = [];
-const SPARE_BUFFERS = 3;
+const SPARE_BUFFERS = 2;
 
 /** A buffer of at least `size` bytes (exactly `size` long), recycled when one is big enough. */
 function take(size: number): Buffer {
@@ -182,12 +182,24 @@ function readFiles(list: readonly { path: string; size: number }[]): {
       if (fd !== undefined) closeSync(fd);
     }
   }
-  if (!storedAsIs) {
+  if (storedAsIs) markStored(out);
+  else {
     const plain = buf;
     buf = encodeAll(plain, used, out);
     recycle(plain.buffer as ArrayBuffer);
   }
   return { buffer: buf.buffer as ArrayBuffer, files: out };
+}
+
+/** Marks small files' chunks as stored as they are (no key, no compression): no copy. */
+function markStored(results: SmallFileResult[]): void {
+  for (const [i, result] of results.entries()) {
+    if ("error" in result) continue;
+    const pieces = result.pieces.map((p): WirePiece =>
+      "hole" in p ? p : { ...p, stored: { rawLength: p.length, compression: StoredCompression.None } },
+    );
+    results[i] = { size: result.size, pieces };
+  }
 }
 
 /**
