@@ -1,3 +1,4 @@
+import * as nodeCrypto from "node:crypto";
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from "node:crypto";
 import { FerryError } from "../core/errors.js";
 
@@ -80,7 +81,15 @@ export function isSealed(data: Uint8Array): boolean {
   return data.length >= 4 && Buffer.from(data.buffer, data.byteOffset, 4).equals(MAGIC);
 }
 
-/** Hex SHA-256 of `data`: the content address of repository objects. */
-export function sha256Hex(data: Uint8Array): string {
-  return createHash("sha256").update(data).digest("hex");
+/**
+ * Hex SHA-256 of `data`: the content address of repository objects. `crypto.hash` (Node
+ * 20.12+) hashes in one call without a Hash object, twice as fast for a small file's chunk.
+ */
+export const sha256Hex: (data: Uint8Array) => string =
+  oneShot() ?? ((data) => createHash("sha256").update(data).digest("hex"));
+
+function oneShot(): ((data: Uint8Array) => string) | undefined {
+  // A namespace lookup, not a named import: Node 20 before 20.12 has no `hash` to link.
+  const { hash } = nodeCrypto as Partial<typeof nodeCrypto>;
+  return typeof hash === "function" ? (data) => hash("sha256", data, "hex") : undefined;
 }

@@ -4,7 +4,7 @@
  * sent in batches of a few MiB and wait for credit, so at most two batches per file are in
  * flight whatever the file's size.
  */
-import { createHash } from "node:crypto";
+import { sha256Hex } from "../../repository/crypto.js";
 import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, fstatSync } from "node:fs";
 import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
@@ -128,9 +128,7 @@ function cut(buf: Uint8Array, start: number, end: number, eof: boolean, pieces: 
       pieces.push({ hole: piece.hole });
       at += piece.hole;
     } else {
-      const id = createHash("sha256")
-        .update(buf.subarray(at, at + piece.chunk))
-        .digest("hex");
+      const id = sha256Hex(buf.subarray(at, at + piece.chunk));
       pieces.push({ id, offset: at, length: piece.chunk });
       at += piece.chunk;
     }
