@@ -1,26 +1,25 @@
 import { FerryError } from "../../../src/core/errors.js";
 import type { ObjectStore } from "../../../src/repository/object-store.js";
+import { DelegatingStore } from "../../helpers/delegating-store.js";
 
 /**
  * Wraps a store (our own port) and fails the Nth delete and/or the Nth put of a repository
  * object (`packs/`, `index/`, `snapshots/`; locks are left alone), as a crash of the process at
  * that point would, except that later calls succeed. Counts what it sees, to size a test.
  */
-export class FaultyStore implements ObjectStore {
+export class FaultyStore extends DelegatingStore {
   deletes = 0;
   puts = 0;
 
   constructor(
-    private readonly inner: ObjectStore,
+    inner: ObjectStore,
     private readonly failDelete = 0,
     private readonly failPut = 0,
-  ) {}
-
-  get description(): string {
-    return this.inner.description;
+  ) {
+    super(inner);
   }
 
-  async put(key: string, data: Uint8Array): Promise<void> {
+  override async put(key: string, data: Uint8Array): Promise<void> {
     if (!key.startsWith("locks/")) {
       this.puts += 1;
       if (this.puts === this.failPut) throw new FerryError("IO", `injected failure putting ${key}`);
@@ -28,23 +27,11 @@ export class FaultyStore implements ObjectStore {
     await this.inner.put(key, data);
   }
 
-  async delete(key: string): Promise<void> {
+  override async delete(key: string): Promise<void> {
     if (!key.startsWith("locks/")) {
       this.deletes += 1;
       if (this.deletes === this.failDelete) throw new FerryError("IO", `injected failure deleting ${key}`);
     }
     await this.inner.delete(key);
-  }
-
-  get(key: string): Promise<Uint8Array> {
-    return this.inner.get(key);
-  }
-
-  has(key: string): Promise<boolean> {
-    return this.inner.has(key);
-  }
-
-  list(prefix: string): AsyncIterable<string> {
-    return this.inner.list(prefix);
   }
 }

@@ -10,45 +10,32 @@ import { acquireMoverLock, withMoverLock } from "../../../src/mover/lock.js";
 import { prune } from "../../../src/mover/prune.js";
 import { restore } from "../../../src/mover/restore.js";
 import { DEFAULT_GROUP_BY } from "../../../src/mover/retention.js";
+import { DelegatingStore } from "../../helpers/delegating-store.js";
 import { FsObjectStore } from "../../../src/repository/fs-store.js";
 import type { ObjectStore } from "../../../src/repository/object-store.js";
 import { describeTree } from "./fixture.js";
 import { backupHistory, clockAt, keys, writeGeneration } from "./history.js";
 
 /** Holds every index write until `open()`: the backup's packs are uploaded but named by no index. */
-class IndexGate implements ObjectStore {
+class IndexGate extends DelegatingStore {
   private release: () => void = () => undefined;
   private readonly gate = new Promise<void>((r) => (this.release = r));
   reached: Promise<void>;
   private onReach: () => void = () => undefined;
 
-  constructor(private readonly inner: ObjectStore) {
+  constructor(inner: ObjectStore) {
+    super(inner);
     this.reached = new Promise((r) => (this.onReach = r));
-  }
-  get description(): string {
-    return this.inner.description;
   }
   open(): void {
     this.release();
   }
-  async put(key: string, data: Uint8Array): Promise<void> {
+  override async put(key: string, data: Uint8Array): Promise<void> {
     if (key.startsWith("index/")) {
       this.onReach();
       await this.gate;
     }
     await this.inner.put(key, data);
-  }
-  get(key: string): Promise<Uint8Array> {
-    return this.inner.get(key);
-  }
-  has(key: string): Promise<boolean> {
-    return this.inner.has(key);
-  }
-  list(prefix: string): AsyncIterable<string> {
-    return this.inner.list(prefix);
-  }
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
   }
 }
 

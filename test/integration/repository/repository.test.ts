@@ -8,7 +8,7 @@ import type { ReplicationRepositorySpec } from "../../../src/manifests/types.js"
 import type { StoredResource } from "../../../src/repository/backup-manifest.js";
 import { BackupStore } from "../../../src/repository/backup-store.js";
 import { ContentStore, contentKey } from "../../../src/repository/content-store.js";
-import type { ObjectStore } from "../../../src/repository/object-store.js";
+import { DelegatingStore } from "../../helpers/delegating-store.js";
 import { openObjectStore } from "../../../src/repository/open-store.js";
 import { openReplicationRepository, openRepository } from "../../../src/repository/repository.js";
 import { S3ObjectStore } from "../../../src/repository/s3-store.js";
@@ -77,30 +77,14 @@ function resources(count: number): StoredResource[] {
 }
 
 /** Wraps a store: counts object uploads and can fail the manifest write like a crash would. */
-class ObservedStore implements ObjectStore {
+class ObservedStore extends DelegatingStore {
   objectPuts = 0;
   failManifest = false;
-  constructor(private readonly inner: ObjectStore) {}
-  get description(): string {
-    return this.inner.description;
-  }
-  put(key: string, data: Uint8Array): Promise<void> {
+  override put(key: string, data: Uint8Array): Promise<void> {
     if (key.startsWith("objects/")) this.objectPuts += 1;
     if (this.failManifest && key.endsWith("manifest.json"))
       return Promise.reject(new FerryError("IO", "crash"));
     return this.inner.put(key, data);
-  }
-  get(key: string): Promise<Uint8Array> {
-    return this.inner.get(key);
-  }
-  has(key: string): Promise<boolean> {
-    return this.inner.has(key);
-  }
-  list(prefix: string): AsyncIterable<string> {
-    return this.inner.list(prefix);
-  }
-  delete(key: string): Promise<void> {
-    return this.inner.delete(key);
   }
 }
 
