@@ -10,6 +10,7 @@ import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
 import { encodeBlobSync, StoredCompression } from "../blob-codec.js";
 import { nextPiece } from "../pieces.js";
+import { BufferPool } from "./buffer-pool.js";
 import { cutterOf } from "../repo-cutter.js";
 import {
   identityKey,
@@ -35,27 +36,7 @@ const encoding = {
 const storedAsIs = encoding.key === undefined && encoding.compression === "off";
 const batchSize = Math.max(4 * 1024 * 1024, 2 * cutter.params.maxSize + 128 * 1024);
 const port = parentPort;
-/** Buffers the main thread sent back, to read into again instead of allocating. */
-const spare: ArrayBuffer[] = [];
-const SPARE_BUFFERS = 2;
-
-/** A buffer of at least `size` bytes (exactly `size` long), recycled when one is big enough. */
-function take(size: number): Buffer {
-  // Always a Buffer over its own ArrayBuffer: the chunker's loop stays monomorphic (a mix of
-  // Buffers and plain Uint8Arrays makes V8 run it several times slower).
-  const i = spare.findIndex((b) => b.byteLength >= size);
-  if (i >= 0) return Buffer.from(spare.splice(i, 1)[0]!, 0, size);
-  return Buffer.allocUnsafeSlow(Math.max(size, 64 * 1024)).subarray(0, size);
-}
-
-function recycle(buffer: ArrayBuffer): void {
-  if (spare.length < SPARE_BUFFERS) spare.push(buffer);
-  else {
-    // Keep the largest ones.
-    spare.sort((a, b) => a.byteLength - b.byteLength);
-    if (spare[0]!.byteLength < buffer.byteLength) spare[0] = buffer;
-  }
-}
+const buffers = new BufferPool(2);
 
 const files = new Map<number, { credits: number; wake: (() => void) | undefined; cancelled: boolean }>();
 
@@ -149,7 +130,7 @@ function readFiles(list: readonly { path: string; size: number }[]): {
   buffer: ArrayBuffer;
   files: SmallFileResult[];
 } {
-  let buf = take(list.reduce((n, f) => n + f.size + 1, 0));
+  let buf = buffers.take(list.reduce((n, f) => n + f.size + 1, 0));
   let used = 0;
   const out: SmallFileResult[] = [];
   for (const file of list) {
@@ -159,12 +140,7 @@ function readFiles(list: readonly { path: string; size: number }[]): {
       fd = openSync(file.path, "r");
       let want = file.size + 1;
       for (;;) {
-        if (buf.length - used < want) {
-          const grown = take(Math.max(buf.length * 2, used + want));
-          grown.set(buf.subarray(0, used));
-          recycle(buf.buffer as ArrayBuffer);
-          buf = grown;
-        }
+        if (buf.length - used < want) buf = buffers.grow(buf, used, used + want);
         const n = readSync(fd, buf, used, want, null);
         used += n;
         if (n < want) break;
@@ -184,7 +160,7 @@ function readFiles(list: readonly { path: string; size: number }[]): {
   else {
     const plain = buf;
     buf = encodeAll(plain, used, out);
-    recycle(plain.buffer as ArrayBuffer);
+    buffers.recycle(plain.buffer as ArrayBuffer);
   }
   return { buffer: buf.buffer as ArrayBuffer, files: out };
 }
@@ -208,19 +184,14 @@ function markStored(results: SmallFileResult[]): void {
  * chunks.)
  */
 function encodeAll(plain: Uint8Array, used: number, results: SmallFileResult[]): Buffer {
-  let out = take(used + 64 * 1024);
+  let out = buffers.take(used + 64 * 1024);
   let at = 0;
   for (const [i, result] of results.entries()) {
     if ("error" in result) continue;
     const pieces = result.pieces.map((p): WirePiece => {
       if ("hole" in p) return p;
       const encoded = encodeBlobSync(plain.subarray(p.offset, p.offset + p.length), encoding);
-      if (out.length - at < encoded.length) {
-        const grown = take(Math.max(out.length * 2, at + encoded.length));
-        grown.set(out.subarray(0, at));
-        recycle(out.buffer as ArrayBuffer);
-        out = grown;
-      }
+      if (out.length - at < encoded.length) out = buffers.grow(out, at, at + encoded.length);
       const offset = at;
       for (const part of encoded.parts) {
         out.set(part, at);
@@ -244,7 +215,7 @@ async function readLarge(job: number, path: string): Promise<void> {
   files.set(job, state);
   const fd = openSync(path, "r");
   try {
-    let buf = take(batchSize);
+    let buf = buffers.take(batchSize);
     let end = 0;
     let eof = false;
     let size = 0;
@@ -258,7 +229,7 @@ async function readLarge(job: number, path: string): Promise<void> {
       const pieces: WirePiece[] = [];
       const stop = cut(buf, 0, end, eof, pieces);
       const done = eof && stop === end;
-      const next = done ? undefined : take(batchSize);
+      const next = done ? undefined : buffers.take(batchSize);
       next?.set(buf.subarray(stop, end));
       while (state.credits === 0 && !state.cancelled) await new Promise<void>((wake) => (state.wake = wake));
       if (state.cancelled) return;
@@ -299,7 +270,7 @@ async function scan(job: number, root: string): Promise<void> {
 
 port?.on("message", (message: ToWorker) => {
   const { job } = message;
-  for (const buffer of message.recycled ?? []) recycle(buffer);
+  for (const buffer of message.recycled ?? []) buffers.recycle(buffer);
   try {
     switch (message.type) {
       case "dir":
@@ -316,7 +287,7 @@ port?.on("message", (message: ToWorker) => {
         return;
       case "credit":
       case "cancel": {
-        if (message.type === "credit") recycle(message.buffer);
+        if (message.type === "credit") buffers.recycle(message.buffer);
         const state = files.get(job);
         if (state === undefined) return;
         if (message.type === "credit") state.credits += 1;
