@@ -19,6 +19,11 @@ export interface EncodedBlob {
   /** Their total length. */
   readonly length: number;
   readonly compression: StoredCompression;
+  /**
+   * The parts were allocated by the encoding (cipher or deflate output), not views of the
+   * caller's data: whoever copies them may free them at once (see workers/release.ts).
+   */
+  readonly owned?: boolean;
 }
 
 export interface EncodeOptions {
@@ -55,7 +60,8 @@ function sealed(plain: Uint8Array, packed: Uint8Array | undefined, options: Enco
   // and with four pool threads the allocator's per-thread arenas cost ~30 MiB of RSS; AES-GCM
   // (AES-NI) is several times faster than the disk and network the mover feeds.
   const parts = options.key === undefined ? [body] : sealParts(options.key, body);
-  return { parts, length: parts.reduce((n, p) => n + p.byteLength, 0), compression };
+  const owned = options.key !== undefined || useful;
+  return { parts, length: parts.reduce((n, p) => n + p.byteLength, 0), compression, owned };
 }
 
 /** The inverse of `encodeBlob`; authentication failures are Integrity errors. */

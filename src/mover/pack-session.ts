@@ -2,6 +2,7 @@ import { FerryError } from "../core/errors.js";
 import { encodeBlob, type Compression, type EncodedBlob } from "./blob-codec.js";
 import { BlobType, packId, packKey, packTrailer, type PackedBlob } from "./pack.js";
 import { PackBuffer } from "./pack-buffer.js";
+import { release } from "./workers/release.js";
 import type { IndexedPack } from "./repo-index.js";
 import type { MoverRepository } from "./repository.js";
 
@@ -147,6 +148,10 @@ export class PackSession {
       rawLength,
     });
     for (const part of encoded.parts) pack.buffer.append(part);
+    // Cipher output copied into the pack: free it now, not at the next garbage collection
+    // (V8 collects when its heap fills, and a backup's heap hardly grows: tens of MiB of
+    // sealed chunks would wait).
+    if (encoded.owned === true) for (const part of encoded.parts) release(part);
     if (type === BlobType.Data) {
       this.stats.blobsNew += 1;
       this.stats.blobBytesNew += rawLength;

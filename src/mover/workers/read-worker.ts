@@ -11,6 +11,7 @@ import { parentPort, workerData } from "node:worker_threads";
 import { encodeBlobSync, StoredCompression } from "../blob-codec.js";
 import { nextPiece } from "../pieces.js";
 import { BufferPool } from "./buffer-pool.js";
+import { release } from "./release.js";
 import { cutterOf } from "../repo-cutter.js";
 import {
   identityKey,
@@ -197,6 +198,7 @@ function encodeAll(plain: Uint8Array, used: number, results: SmallFileResult[]):
         out.set(part, at);
         at += part.byteLength;
       }
+      if (encoded.owned === true) for (const part of encoded.parts) release(part);
       return {
         id: p.id,
         offset,

@@ -7,7 +7,7 @@ describe("BufferPool (read workers' buffers)", () => {
     const first = pool.take(1000);
     expect(first.length).toBe(1000);
     expect(first.byteOffset).toBe(0);
-    const backing = first.buffer;
+    const backing = first.buffer as ArrayBuffer;
     pool.recycle(backing);
     const again = pool.take(500);
     expect(again.buffer).toBe(backing);
@@ -19,7 +19,7 @@ describe("BufferPool (read workers' buffers)", () => {
   it("allocates when no spare is big enough", () => {
     const pool = new BufferPool(2);
     const small = pool.take(100);
-    pool.recycle(small.buffer);
+    pool.recycle(small.buffer as ArrayBuffer);
     const big = pool.take(1024 * 1024);
     expect(big.buffer).not.toBe(small.buffer);
     expect(big.length).toBe(1024 * 1024);
