@@ -42,11 +42,8 @@ export async function writePacks(options: WritePacksOptions): Promise<void> {
   const pool = new RestorePool(workers, options.key);
   const stop = (): void => pool.abort();
   signal?.addEventListener("abort", stop);
-  // Packs in memory: one per worker and one fetched ahead, handed to the first worker free —
-  // or, for small packs, as many as fit in about 24 MiB, so the workers never wait for a fetch.
-  const limit = pLimit(
-    Math.max(workers + 1, Math.min(8, Math.floor(PACK_BYTES_AHEAD / averagePackSize(plan)))),
-  );
+  // Packs in memory: one per worker and one fetched ahead, handed to the first worker free.
+  const limit = pLimit(workers + 1);
   let failure: { error: unknown } | undefined;
   const one = async (packId: string, blobs: Map<string, PlannedChunk>): Promise<void> => {
     checkAborted(signal);
@@ -80,20 +77,6 @@ export async function writePacks(options: WritePacksOptions): Promise<void> {
     await pool.close();
   }
   if (failure !== undefined) throw failure.error;
-}
-
-/** Bytes of packs fetched and being written at once, when packs are small. */
-const PACK_BYTES_AHEAD = 24 * 1024 * 1024;
-
-/** The average size of the planned packs (as far as their planned blobs reach). */
-function averagePackSize(plan: PackPlan): number {
-  let total = 0;
-  for (const blobs of plan.values()) {
-    let end = 0;
-    for (const { at } of blobs.values()) end = Math.max(end, at.offset + at.length);
-    total += end;
-  }
-  return Math.max(1, total / plan.size);
 }
 
 function checkAborted(signal: AbortSignal | undefined): void {
