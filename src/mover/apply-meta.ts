@@ -24,7 +24,11 @@ export async function applyMeta(
   await lutimes(path, nsToSeconds(meta.mtime), nsToSeconds(meta.mtime));
 }
 
-/** Nanoseconds (decimal string) to fractional seconds at microsecond precision. */
+/**
+ * Nanoseconds (decimal string) to fractional seconds for `utimes`, which keeps microseconds:
+ * half a microsecond is added because a double near 1.8e9 s is only good to ~0.24 µs and libuv
+ * truncates, so `µs / 1e6` alone lands one microsecond early about half the time.
+ */
 export function nsToSeconds(ns: string): number {
-  return Number(BigInt(ns) / 1000n) / 1e6;
+  return (Number(BigInt(ns) / 1000n) + 0.5) / 1e6;
 }
