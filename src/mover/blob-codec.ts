@@ -1,10 +1,9 @@
 import { promisify } from "node:util";
-import { deflateRaw, deflateRawSync, inflateRaw } from "node:zlib";
+import { deflateRaw, deflateRawSync, inflateRawSync } from "node:zlib";
 import { FerryError } from "../core/errors.js";
 import { open, sealParts, type RepositoryKey } from "../repository/crypto.js";
 
 const deflateRawAsync = promisify(deflateRaw);
-const inflateRawAsync = promisify(inflateRaw);
 
 /** How blobs are compressed before they are sealed. */
 export type Compression = "off" | "deflate";
@@ -64,18 +63,29 @@ function sealed(plain: Uint8Array, packed: Uint8Array | undefined, options: Enco
   return { parts, length: parts.reduce((n, p) => n + p.byteLength, 0), compression, owned };
 }
 
-/** The inverse of `encodeBlob`; authentication failures are Integrity errors. */
-export async function decodeBlob(
+/**
+ * The inverse of `encodeBlob`, synchronously (blobs are at most a chunk: restore's workers and
+ * tree reads alike). A blob never inflates past `rawLength` when given, so a damaged one cannot
+ * fill the memory. Authentication and inflation failures are Integrity errors.
+ */
+export function decodeBlob(
   stored: Uint8Array,
-  options: { readonly compression: StoredCompression; readonly key: RepositoryKey | undefined },
-): Promise<Uint8Array> {
+  options: {
+    readonly compression: StoredCompression;
+    readonly key: RepositoryKey | undefined;
+    readonly rawLength?: number;
+  },
+): Uint8Array {
   const body = options.key === undefined ? stored : open(options.key, stored);
   if (options.compression === StoredCompression.None) return body;
   if (options.compression !== StoredCompression.Deflate) {
     throw new FerryError("Integrity", `unknown blob compression ${String(options.compression)}`);
   }
   try {
-    return await inflateRawAsync(body);
+    return inflateRawSync(
+      body,
+      options.rawLength === undefined ? {} : { maxOutputLength: Math.max(1, options.rawLength) },
+    );
   } catch (cause) {
     throw new FerryError("Integrity", "a compressed blob does not inflate", { cause });
   }

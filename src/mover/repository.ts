@@ -1,7 +1,7 @@
-import { FerryError, isFerryError } from "../core/errors.js";
+import { FerryError } from "../core/errors.js";
 import { isSealed, open, seal, sha256Hex, type RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
-import { decodeBlob } from "./blob-codec.js";
+import { openBlobSync } from "./open-blob.js";
 import { packId, packIdOfKey, packKey, readPackHeader, trailerOf } from "./pack.js";
 import { fromIndexFile, RepoIndex, toIndexFile, type BlobLocation, type IndexedPack } from "./repo-index.js";
 
@@ -116,33 +116,9 @@ export class MoverRepository {
     return at;
   }
 
-  /** Extracts, opens, inflates and verifies a blob from its pack's bytes. */
-  async blobFromPack(pack: Uint8Array, at: BlobLocation, id: string, what: string): Promise<Uint8Array> {
-    if (at.offset + at.length > pack.byteLength) {
-      throw new FerryError("Integrity", `${what}: pack ${at.pack} is shorter than its index says`, {
-        data: { pack: at.pack, blob: id },
-      });
-    }
-    let plain: Uint8Array;
-    try {
-      plain = await decodeBlob(pack.subarray(at.offset, at.offset + at.length), {
-        compression: at.compression,
-        key: this.key,
-      });
-    } catch (cause) {
-      const why = isFerryError(cause) ? cause.message : "it cannot be decoded";
-      throw new FerryError("Integrity", `${what}: chunk ${id} in pack ${at.pack} is corrupt (${why})`, {
-        data: { pack: at.pack, blob: id },
-        cause,
-      });
-    }
-    const actual = sha256Hex(plain);
-    if (actual !== id || plain.byteLength !== at.rawLength) {
-      throw new FerryError("Integrity", `${what}: chunk ${id} in pack ${at.pack} does not match its hash`, {
-        data: { pack: at.pack, blob: id, actual },
-      });
-    }
-    return plain;
+  /** Extracts, opens, inflates and verifies a blob from its pack's bytes (see openBlobSync). */
+  blobFromPack(pack: Uint8Array, at: BlobLocation, id: string, what: string): Promise<Uint8Array> {
+    return Promise.resolve(openBlobSync(pack, at, id, what, this.key));
   }
 
   /** Reads one blob (through the pack cache) and verifies it. */

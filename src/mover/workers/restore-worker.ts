@@ -2,7 +2,7 @@ import { closeSync, openSync, writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { FerryError } from "../../core/errors.js";
 import { dataRuns } from "../zero.js";
-import { openBlobSync } from "./open-blob.js";
+import { openBlobSync } from "../open-blob.js";
 import { release } from "./release.js";
 import { blobOf, toWire, type JobResult, type PackJob, type RestoreWorkerData } from "./restore-protocol.js";
 

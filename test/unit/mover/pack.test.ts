@@ -55,7 +55,7 @@ describe("packs", () => {
     const header = readPackHeader(bytes, options.withKey ? key : undefined, "p");
     expect(header).toEqual(entries);
     for (const [i, entry] of header.entries()) {
-      const plain = await decodeBlob(bytes.subarray(entry.offset, entry.offset + entry.length), {
+      const plain = decodeBlob(bytes.subarray(entry.offset, entry.offset + entry.length), {
         compression: entry.compression,
         key: options.withKey ? key : undefined,
       });
@@ -96,9 +96,9 @@ describe("packs", () => {
 
   it("fails to open a sealed blob with the wrong key", async () => {
     const encoded = await encodeBlob(randomBytes(100), { compression: "off", key });
-    await expect(
+    expect(() =>
       decodeBlob(Buffer.concat(encoded.parts), { compression: 0, key: deriveKey("other") }),
-    ).rejects.toMatchObject({ code: "Integrity" });
+    ).toThrow(expect.objectContaining({ code: "Integrity" }));
   });
 
   it.each([
