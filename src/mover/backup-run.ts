@@ -320,7 +320,8 @@ export class BackupRun {
       await this.session.add(BlobType.Data, piece.id, piece.data);
       this.advance(piece.data.byteLength);
     } else {
-      await this.session.addEncoded(BlobType.Data, piece.id, piece.rawLength, piece.encoded);
+      this.session.putEncoded(BlobType.Data, piece.id, piece.rawLength, piece.encoded);
+      if (this.session.congested) await this.session.drain();
       this.advance(piece.rawLength);
     }
     return piece.id;

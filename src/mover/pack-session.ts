@@ -92,14 +92,9 @@ export class PackSession {
    * `add` for a blob encoded elsewhere (by a read worker, with this session's compression and
    * key): stores it unless known.
    */
-  async addEncoded(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): Promise<boolean> {
-    const added = this.putEncoded(type, id, rawLength, encoded);
-    if (this.congested) await this.drain();
-    return added;
-  }
-
   /**
-   * `addEncoded` without waiting: stores the blob unless known and returns at once. The caller
+   * Stores a blob encoded elsewhere (by a read worker, with this session's compression and key)
+   * unless known, and returns at once: true when it was new. The caller
    * waits for `drain()` whenever `congested` says too many packs are uploading (back-pressure
    * without a promise per blob, for 100,000 small files).
    */

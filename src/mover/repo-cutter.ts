@@ -18,10 +18,3 @@ export function repositoryGearSeed(key: RepositoryKey | undefined): Uint8Array |
 export function cutterOf(seed: Uint8Array | undefined, params: ChunkerParams = defaultChunkerParams): Cutter {
   return fastCdc(seed === undefined ? gearTable() : gearTable(seed), params);
 }
-
-export function repositoryCutter(
-  key: RepositoryKey | undefined,
-  params: ChunkerParams = defaultChunkerParams,
-): Cutter {
-  return cutterOf(repositoryGearSeed(key), params);
-}

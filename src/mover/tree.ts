@@ -76,10 +76,3 @@ export function decodeTree(bytes: Uint8Array, id: string): Tree {
   }
   return value as Tree;
 }
-
-/** Bytes of a file's content items, holes included. */
-export function contentSize(content: readonly ContentItem[], rawLength: (id: string) => number): number {
-  let size = 0;
-  for (const item of content) size += typeof item === "number" ? item : rawLength(item);
-  return size;
-}
