@@ -30,11 +30,6 @@ SMALL_COUNT="$(node -e "console.log(Math.round(100000 * Number(process.argv[1]))
 echo "generating data (scale $SCALE) in $WORK" >&2
 npx tsx bench/mover/gen.ts mix "$WORK/data" "$SCALE"
 npx tsx bench/mover/gen.ts small "$WORK/small" "$SMALL_COUNT"
-# Warm-up: touch (and free) as much memory as the repositories and restores will take, so
-# neither tool pays the virtual machine's first touch of guest memory inside a measurement.
-dd if=/dev/zero of="$WORK/warm-up" bs=1M count="$(node -e "console.log(Math.ceil(3 * 1024 * Number(process.argv[1])))" "$SCALE")" status=none
-rm -f "$WORK/warm-up"
-sync
 
 # run <label> <cmd...>: wall seconds and peak RSS (MiB) of one command, appended to $WORK/results
 run() {
@@ -49,6 +44,15 @@ run() {
   echo "$label $(echo "$end - $start" | bc) $rss $cpu" >>"$WORK/results"
 }
 size() { du -sb "$1" | cut -f1; }
+# warm <bytes>: touch and free that much memory (plus 10%) right before a measurement. In a
+# virtual machine the first touch of a guest page costs a trap to the hypervisor; a tool that
+# writes 1 GiB into never-touched pages spends 2-3 s more in the kernel than one writing into
+# pages just freed, so which tool ran first decided the restore ratio. Freed pages are handed
+# out again first, so both tools now write into touched memory (on a disk this is harmless).
+warm() {
+  dd if=/dev/zero of="$WORK/warm-up" bs=1M count="$(( $1 * 11 / 10 / 1048576 + 1 ))" status=none
+  rm -f "$WORK/warm-up"
+}
 
 
 restic init -q -r "$WORK/restic-repo" --repository-version 2 >/dev/null
@@ -59,16 +63,21 @@ SMALL_BYTES="$(size "$WORK/small")"
 : >"$WORK/results"
 
 # 1. Full backup of the mix.
+warm "$DATA_BYTES"
 run ferry-full node bin/ferry.js mover backup --repo "$WORK/ferry-repo" --source "$WORK/data" --compression off
 FERRY_FULL_REPO="$(size "$WORK/ferry-repo")"
+warm "$DATA_BYTES"
 run restic-full restic -q -r "$WORK/restic-repo" backup --compression off "$WORK/data"
 RESTIC_FULL_REPO="$(size "$WORK/restic-repo")"
 
 # 2. Restore of the mix.
+warm "$DATA_BYTES"
 run ferry-restore node bin/ferry.js mover restore --repo "$WORK/ferry-repo" --snapshot latest --target "$WORK/ferry-restore"
-run restic-restore restic -q -r "$WORK/restic-repo" restore latest --target "$WORK/restic-restore"
 diff -rq "$WORK/data" "$WORK/ferry-restore" >/dev/null || { echo "ferry restore differs from the source" >&2; exit 1; }
-rm -rf "$WORK/ferry-restore" "$WORK/restic-restore"
+rm -rf "$WORK/ferry-restore"
+warm "$DATA_BYTES"
+run restic-restore restic -q -r "$WORK/restic-repo" restore latest --target "$WORK/restic-restore"
+rm -rf "$WORK/restic-restore"
 
 # 3. Incremental backup after a 1% change.
 CHANGED="$(npx tsx bench/mover/gen.ts change "$WORK/data" "$SCALE")"
@@ -78,7 +87,9 @@ run restic-incr restic -q -r "$WORK/restic-repo" backup --compression off "$WORK
 RESTIC_INCR_BYTES=$(( $(size "$WORK/restic-repo") - RESTIC_FULL_REPO ))
 
 # 4. Many small files.
+warm "$SMALL_BYTES"
 run ferry-small node bin/ferry.js mover backup --repo "$WORK/ferry-small" --source "$WORK/small" --compression off
+warm "$SMALL_BYTES"
 run restic-small restic -q -r "$WORK/restic-small" backup --compression off "$WORK/small"
 
 BENCH_WHERE="$BENCH_DIR ($(df -PT "$BENCH_DIR" | awk 'NR==2 {print $2}'))" node - "$WORK/results" "$DATA_BYTES" "$SMALL_BYTES" "$CHANGED" "$FERRY_INCR_BYTES" "$RESTIC_INCR_BYTES" \
