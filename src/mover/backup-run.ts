@@ -1,9 +1,9 @@
-import { join } from "node:path";
 import pLimit from "p-limit";
 import type { Clock } from "../core/clock.js";
 import { FerryError, isFerryError } from "../core/errors.js";
 import { sha256Hex } from "../repository/crypto.js";
 import type { BackupOptions } from "./backup.js";
+import { childPath } from "./child-path.js";
 import { BlobType } from "./pack.js";
 import type { PackSession } from "./pack-session.js";
 import type { MoverRepository } from "./repository.js";
@@ -81,7 +81,7 @@ export class BackupRun {
     this.prefetched.delete(dir);
     const subdirs = listing.entries.filter((e) => e.type === "dir").map((e) => e.name);
     // Keep a worker busy while this directory is stored: list (and read) the next one ahead.
-    if (subdirs[0] !== undefined) this.prefetch(join(dir, subdirs[0]), parentNodes.get(subdirs[0]));
+    if (subdirs[0] !== undefined) this.prefetch(childPath(dir, subdirs[0]), parentNodes.get(subdirs[0]));
     for (const name of listing.vanished) {
       this.options.onWarning?.(
         `skipping ${rel === "" ? name : `${rel}/${name}`}: it was removed during the backup`,
@@ -100,7 +100,7 @@ export class BackupRun {
         else if (entry.type === "symlink")
           nodes.push({ ...baseOf(entry), type: "symlink", target: entry.target ?? "" });
         else if (entry.type === "file") {
-          const read = { index: i, path: join(dir, entry.name), relPath, entry };
+          const read = { index: i, path: childPath(dir, entry.name), relPath, entry };
           nodes.push(this.fileSlot(read, parentNodes.get(entry.name), listing.contents[i] ?? null, small));
           if (this.session.congested) await this.session.drain();
         } else {
@@ -116,14 +116,14 @@ export class BackupRun {
       if (!inOrder(entry)) continue;
       const before = parentNodes.get(entry.name);
       const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      const path = join(dir, entry.name);
+      const path = childPath(dir, entry.name);
       if (entry.type === "file") {
         nodes[i] = this.fileSlot({ index: i, path, relPath, entry }, before, null, small);
         continue;
       }
       subdir += 1; // entries and subdirs are both in name order
       const next = subdirs[subdir];
-      if (next !== undefined) this.prefetch(join(dir, next), parentNodes.get(next));
+      if (next !== undefined) this.prefetch(childPath(dir, next), parentNodes.get(next));
       const subtree = await this.saveDir(path, relPath, before?.type === "dir" ? before.subtree : undefined);
       this.stats.dirs += 1;
       nodes[i] = { ...baseOf(entry), type: "dir", subtree };

@@ -1,5 +1,6 @@
 import { hostname as osHostname } from "node:os";
 import { lstat } from "node:fs/promises";
+import { resolve } from "node:path";
 import type { BigIntStats } from "node:fs";
 import { systemClock, type Clock } from "../core/clock.js";
 import { FerryError } from "../core/errors.js";
@@ -79,13 +80,14 @@ export async function backup(options: BackupOptions): Promise<BackupResult> {
     ...(options.readers === undefined ? {} : { workers: options.readers }),
   });
   const run = new BackupRun(options, repo, session, clock, pool);
+  const root = resolve(options.source); // the walk joins names to it by concatenation
   // Progress totals: the parent's size is a good estimate for an incremental run and costs
   // nothing; otherwise a scan (an lstat of every file) runs alongside, only if anyone listens.
   if (parent !== undefined) run.setTotals(parent.stats.files, parent.stats.bytesTotal);
-  else if (options.onProgress !== undefined) void run.scanTotals(options.source);
+  else if (options.onProgress !== undefined) void run.scanTotals(root);
   let tree: string;
   try {
-    tree = await run.saveDir(options.source, "", parent?.tree);
+    tree = await run.saveDir(root, "", parent?.tree);
     await session.flush();
   } catch (err) {
     await session.settle();

@@ -6,8 +6,8 @@
  */
 import { sha256Hex } from "../../repository/crypto.js";
 import { closeSync, lstatSync, openSync, readSync, readdirSync, readlinkSync, fstatSync } from "node:fs";
-import { join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
+import { childPath } from "../child-path.js";
 import { encodeBlobSync, StoredCompression } from "../blob-codec.js";
 import { nextPiece } from "../pieces.js";
 import { BufferPool } from "./buffer-pool.js";
@@ -56,7 +56,7 @@ function listDir(job: number, path: string, read: DirRead | undefined): void {
   for (const name of readdirSync(path).sort()) {
     let st;
     try {
-      st = lstatSync(join(path, name), { bigint: true });
+      st = lstatSync(childPath(path, name), { bigint: true });
     } catch (err) {
       if ((err as { code?: unknown }).code === "ENOENT") {
         vanished.push(name);
@@ -77,7 +77,7 @@ function listDir(job: number, path: string, read: DirRead | undefined): void {
       ino: String(st.ino),
       dev: String(st.dev),
       nlink: Number(st.nlink),
-      ...(type === "symlink" ? { target: readlinkSync(join(path, name)) } : {}),
+      ...(type === "symlink" ? { target: readlinkSync(childPath(path, name)) } : {}),
     });
   }
   if (read === undefined) return send({ type: "dir", job, entries, vanished });
@@ -88,7 +88,7 @@ function listDir(job: number, path: string, read: DirRead | undefined): void {
   for (const [i, e] of entries.entries()) {
     if (e.type !== "file" || e.nlink > 1 || e.size > read.limit || e.size > budget) continue;
     if (read.hints[e.name] === identityKey(e, read.ignoreInode)) continue;
-    wanted.push({ path: join(path, e.name), size: e.size });
+    wanted.push({ path: childPath(path, e.name), size: e.size });
     at.push(i);
     budget -= e.size;
   }
@@ -258,7 +258,7 @@ async function scan(job: number, root: string): Promise<void> {
   const stack = [root];
   for (let dir = stack.pop(); dir !== undefined; dir = stack.pop()) {
     for (const e of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, e.name);
+      const path = childPath(dir, e.name);
       if (e.isDirectory()) stack.push(path);
       else if (e.isFile()) {
         files += 1;
