@@ -2,7 +2,7 @@ import { access, constants, readFile, writeFile } from "node:fs/promises";
 import { resolve } from "node:path";
 import type { ReplicationRepositorySpec } from "../../manifests/types.js";
 import { FerryError, errorMessage, isFerryError } from "../../core/errors.js";
-import type { ProgressEvent } from "../../core/progress.js";
+import type { ProgressSink } from "../../core/progress.js";
 import { backup } from "../../mover/backup.js";
 import type { Compression } from "../../mover/blob-codec.js";
 import { repositorySpecOf } from "../../mover/location.js";
@@ -18,6 +18,7 @@ import type { OpenedObjectStore } from "../../repository/open-store.js";
 import { Command, CommanderError } from "commander";
 import type { RegisterCommand } from "../main.js";
 import { registerMoverMaintenance } from "./mover-maintenance.js";
+import { moverProgress } from "./mover-progress.js";
 
 export const KEY_ENV = "FERRY_REPOSITORY_KEY";
 const TERMINATION_LOG = "/dev/termination-log";
@@ -75,7 +76,7 @@ export const registerMover: RegisterCommand = (program, setExit) => {
               packSize: packSizeOf(flags.packSize),
               ignoreInode: flags.ignoreInode === true,
               signal: ctx.signal,
-              onProgress: ctx.progress,
+              ...(ctx.progress === undefined ? {} : { onProgress: ctx.progress }),
               onWarning: (m) => process.stderr.write(`ferry: warning: ${m}\n`),
             }),
           );
@@ -112,7 +113,7 @@ export const registerMover: RegisterCommand = (program, setExit) => {
             target: mapPath(flags.target, ctx.pathMap),
             mode: restoreModeOf(flags.mode),
             signal: ctx.signal,
-            onProgress: ctx.progress,
+            ...(ctx.progress === undefined ? {} : { onProgress: ctx.progress }),
           }),
         );
         return {
@@ -186,7 +187,8 @@ export interface CommandContext {
   readonly opened: OpenedObjectStore;
   readonly pathMap: PathMap | undefined;
   readonly signal: AbortSignal;
-  readonly progress: (event: ProgressEvent) => void;
+  /** Undefined when nobody watches (no `--json`, no terminal): the mover then skips work only progress needs. */
+  readonly progress: ProgressSink | undefined;
 }
 
 /** Opens the repository from the common flags, runs `body` and prints its result (or error). */
@@ -203,6 +205,7 @@ export async function runCommand(
   process.once("SIGTERM", onSignal);
   process.once("SIGINT", onSignal);
   let opened: OpenedObjectStore | undefined;
+  let stopProgress = (): void => undefined;
   try {
     pathMap = parsePathMap(process.env["FERRY_PATH_MAP"]);
     const env = await envWithKey(flags.keyFile === undefined ? undefined : mapPath(flags.keyFile, pathMap));
@@ -212,19 +215,10 @@ export async function runCommand(
       keyEnv: KEY_ENV,
     });
     opened = await openStore(spec, env);
-    const progress = (e: ProgressEvent): void => {
-      if (!json) return;
-      const line = {
-        type: "progress",
-        task: e.task,
-        done: e.done,
-        total: e.total ?? null,
-        bytesDone: e.bytesDone ?? 0,
-        bytesTotal: e.bytesTotal ?? null,
-      };
-      process.stdout.write(`${JSON.stringify(line)}\n`);
-    };
-    const out = await body({ opened, pathMap, signal: abort.signal, progress });
+    const view = moverProgress(json, process.stdout, process.stderr);
+    stopProgress = () => view.stop();
+    const out = await body({ opened, pathMap, signal: abort.signal, progress: view.sink });
+    stopProgress();
     const result = { type: "result", command: name, ...out.json };
     process.stdout.write(json ? `${JSON.stringify(result)}\n` : `${out.text}\n`);
     if (name !== "snapshots") await writeTerminationLog(result, pathMap);
@@ -237,6 +231,7 @@ export async function runCommand(
       await writeTerminationLog({ type: "error", command: name, code, message }, pathMap);
     setExit(isFerryError(err, "Usage") ? 2 : 1);
   } finally {
+    stopProgress();
     opened?.close();
     process.off("SIGTERM", onSignal);
     process.off("SIGINT", onSignal);
