@@ -289,6 +289,19 @@ export interface VolumeReplicationSpec {
   readonly suspend?: boolean;
   /** Default true. */
   readonly retainSnapshotsOnDeletion?: boolean;
+  /** Mover snapshots kept per PVC after each successful cycle; default `{keepLast: 7}`. */
+  readonly retention?: VolumeReplicationRetention;
+}
+
+/**
+ * Which of a replication's mover snapshots the repository keeps per PVC (`ferry mover forget`'s
+ * rules, at least one given): a snapshot is kept when either rule keeps it.
+ */
+export interface VolumeReplicationRetention {
+  /** The newest N snapshots of each PVC (≥ 1). */
+  readonly keepLast?: number;
+  /** Snapshots at most this long before each PVC's newest: `72h`, `7d`, `2w`, `1y` (units y, w, d, h). */
+  readonly keepWithin?: string;
 }
 
 export interface VolumeReplication extends ManifestBase<"VolumeReplication"> {

@@ -1,11 +1,12 @@
+import { parseDuration } from "../../mover/retention.js";
 import type { FieldPath, LoadedObject, VolumeReplication } from "../types.js";
 import type { CheckContext } from "./context.js";
 import { problemAt } from "./problem.js";
 
 /**
- * Volume replications: both clusters and groups exist, the two ends differ, and the pvcMap
+ * Volume replications: both clusters and groups exist, the two ends differ, the pvcMap
  * maps every PVC of the source group onto a distinct PVC of the target group and nothing
- * else. (A group's size and uniqueness are schema rules.)
+ * else, and `retention.keepWithin` is a duration. (A group's size and uniqueness are schema rules.)
  */
 export function checkVolumes(ctx: CheckContext): void {
   for (const replication of ctx.state.list("VolumeReplication")) checkReplication(ctx, replication);
@@ -34,6 +35,14 @@ function checkReplication(ctx: CheckContext, replication: LoadedObject<VolumeRep
   }
   if (spec.repository !== undefined) {
     ctx.resolves(replication, ["spec", "repository"], "ReplicationRepository", spec.repository);
+  }
+  const keepWithin = spec.retention?.keepWithin;
+  if (keepWithin !== undefined) {
+    // The parser of `ferry mover forget --keep-within`, so what validates is what the Job accepts.
+    const parsed = parseDuration(keepWithin);
+    if (!parsed.ok) {
+      ctx.report(problemAt(replication, ["spec", "retention", "keepWithin"], "invalid-value", parsed.error));
+    }
   }
   const groupOf = (side: "source" | "target") =>
     ctx.resolves(replication, ["spec", side, "volumeGroup"], "VolumeGroup", spec[side].volumeGroup, namespace)

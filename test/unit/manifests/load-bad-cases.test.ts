@@ -508,6 +508,69 @@ const cases: [string, Record<string, string | Uint8Array>, Expected][] = [
     { file: BAD, line: 11, path: "spec.timezone", code: "invalid-timezone" },
   ],
   [
+    "retention keepWithin in minutes (refused: m would read as months to restic)",
+    {
+      [BAD]: replication(
+        "  source: {cluster: east-1, volumeGroup: pg}\n  target: {cluster: west-2, volumeGroup: pg}\n  pvcMap: {data-pg-0: data-pg-0, wal-pg-0: wal-pg-0}\n  schedule: '0 * * * *'\n  retention:\n    keepLast: 2\n    keepWithin: 90m\n",
+      ),
+    },
+    {
+      file: BAD,
+      line: 13,
+      path: "spec.retention.keepWithin",
+      code: "invalid-value",
+      message: /"90m" is not a duration such as 7d, 36h/,
+    },
+  ],
+  [
+    "retention keepLast of 0",
+    {
+      [BAD]: replication(
+        "  source: {cluster: east-1, volumeGroup: pg}\n  target: {cluster: west-2, volumeGroup: pg}\n  pvcMap: {data-pg-0: data-pg-0, wal-pg-0: wal-pg-0}\n  schedule: '0 * * * *'\n  retention: {keepLast: 0}\n",
+      ),
+    },
+    { file: BAD, line: 11, path: "spec.retention.keepLast", code: "invalid-value", message: />= 1/ },
+  ],
+  [
+    "retention keepLast not a whole number",
+    {
+      [BAD]: replication(
+        "  source: {cluster: east-1, volumeGroup: pg}\n  target: {cluster: west-2, volumeGroup: pg}\n  pvcMap: {data-pg-0: data-pg-0, wal-pg-0: wal-pg-0}\n  schedule: '0 * * * *'\n  retention: {keepLast: 2.5}\n",
+      ),
+    },
+    { file: BAD, line: 11, path: "spec.retention.keepLast", code: "invalid-type", message: /integer/ },
+  ],
+  [
+    "retention with no rule (it would forget every snapshot)",
+    {
+      [BAD]: replication(
+        "  source: {cluster: east-1, volumeGroup: pg}\n  target: {cluster: west-2, volumeGroup: pg}\n  pvcMap: {data-pg-0: data-pg-0, wal-pg-0: wal-pg-0}\n  schedule: '0 * * * *'\n  retention: {}\n",
+      ),
+    },
+    {
+      file: BAD,
+      line: 11,
+      path: "spec.retention",
+      code: "missing-field",
+      message: /at least one of: keepLast, keepWithin/,
+    },
+  ],
+  [
+    "retention with a misspelt rule",
+    {
+      [BAD]: replication(
+        "  source: {cluster: east-1, volumeGroup: pg}\n  target: {cluster: west-2, volumeGroup: pg}\n  pvcMap: {data-pg-0: data-pg-0, wal-pg-0: wal-pg-0}\n  schedule: '0 * * * *'\n  retention: {keepLatest: 3}\n",
+      ),
+    },
+    {
+      file: BAD,
+      line: 11,
+      path: "spec.retention.keepLatest",
+      code: "unknown-field",
+      message: /did you mean "keepLast"/,
+    },
+  ],
+  [
     "policy time not in time.Kitchen format",
     {
       "policies/bad.yaml": `${H}kind: SchedulePolicy\nmetadata: {name: bad}\npolicy:\n  daily:\n    time: "22:14"\n`,

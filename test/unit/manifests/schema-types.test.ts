@@ -164,6 +164,7 @@ const replications: VolumeReplication[] = [
       repository: "default",
       suspend: false,
       retainSnapshotsOnDeletion: true,
+      retention: { keepLast: 3, keepWithin: "72h" },
     },
   },
   {
