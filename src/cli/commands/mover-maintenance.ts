@@ -38,6 +38,7 @@ export function registerMoverMaintenance(mover: Command, setExit: (code: number)
       "5%",
     )
     .option("--dry-run", "report what would be removed, remove nothing")
+    .option("--summary", "counts only, no list of snapshots (a Job's termination message holds 4 KiB)")
     .option("--key-file <path>", `file holding the repository key (default: $${KEY_ENV})`)
     .option("--json", "print the result as JSON")
     .action(
@@ -50,6 +51,7 @@ export function registerMoverMaintenance(mover: Command, setExit: (code: number)
           prune?: boolean;
           maxUnused: string;
           dryRun?: boolean;
+          summary?: boolean;
         },
       ) => {
         await runCommand("forget", flags, setExit, async (ctx) => {
@@ -83,9 +85,12 @@ export function registerMoverMaintenance(mover: Command, setExit: (code: number)
                     ...(lock === undefined ? {} : { lock }),
                   })
                 : undefined;
+            const summary = flags.summary === true;
             return {
-              json: { ...forgot, ...(pruned === undefined ? {} : { prune: pruned }) },
-              text: [forgetText(forgot), ...(pruned === undefined ? [] : [pruneText(pruned)])].join("\n"),
+              json: { ...forgetJson(forgot, summary), ...(pruned === undefined ? {} : { prune: pruned }) },
+              text: [forgetText(forgot, summary), ...(pruned === undefined ? [] : [pruneText(pruned)])].join(
+                "\n",
+              ),
             };
           } finally {
             await lock?.release();
@@ -127,9 +132,16 @@ function maxUnusedOf(value: string): number {
   return fraction;
 }
 
-function forgetText(r: ForgetReport): string {
+/** The report with its counts; `summary` leaves the lists out. */
+function forgetJson(r: ForgetReport, summary: boolean): Record<string, unknown> {
+  const counts = { keptCount: r.kept.length, removedCount: r.removed.length };
+  if (!summary) return { ...r, ...counts };
+  return { dryRun: r.dryRun, ...counts, untouched: r.untouched };
+}
+
+function forgetText(r: ForgetReport, summary: boolean): string {
   const verb = r.dryRun ? "would remove" : "removed";
-  const lines = r.removed.map((s) => `${verb} ${s.id.slice(0, 12)}  ${s.time}  ${s.group}`);
+  const lines = summary ? [] : r.removed.map((s) => `${verb} ${s.id.slice(0, 12)}  ${s.time}  ${s.group}`);
   lines.push(
     `kept ${r.kept.length} snapshots, ${verb} ${r.removed.length}, ${r.untouched} not matching the tags`,
   );

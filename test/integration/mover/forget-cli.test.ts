@@ -49,6 +49,24 @@ describe("ferry mover forget / prune (CLI)", () => {
     expect(await keys(new FsObjectStore({ root: repo }), "snapshots/")).toHaveLength(3);
   });
 
+  it("--summary reports counts only, so the result fits a Job's termination message", async () => {
+    const args = ["mover", "forget", "--repo", repo, "--keep-last", "2", "--dry-run", "--json"];
+    const full = result((await runFerry(args, { env })).stdout);
+    expect(full).toMatchObject({ command: "forget", keptCount: 2, removedCount: 1 });
+    expect((full["removed"] as { id: string }[]).map((s) => s.id)).toEqual([history[0]?.snapshotId]);
+    const out = await runFerry([...args, "--summary"], { env });
+    expect(out.code).toBe(0);
+    expect(result(out.stdout)).toEqual({
+      type: "result",
+      command: "forget",
+      dryRun: true,
+      keptCount: 2,
+      removedCount: 1,
+      untouched: 0,
+    });
+    expect(await keys(new FsObjectStore({ root: repo }), "snapshots/")).toHaveLength(3);
+  });
+
   it("dry-runs, then forgets with --prune, and the kept snapshot restores; the key is never printed", async () => {
     const dry = await runFerry(["mover", "prune", "--repo", repo, "--dry-run", "--json"], { env });
     expect(dry.code).toBe(0);
