@@ -19,6 +19,11 @@ export interface RetentionPolicy {
   readonly tags: Readonly<Record<string, string>>;
   /** Tag keys whose values, with the snapshot's source, identify one history (one volume). */
   readonly groupBy: readonly string[];
+  /**
+   * Group by the tags alone, not by the snapshot's source path: for callers whose tags already
+   * name the volume and whose mount path differs between runs (a Job's claim on a local cluster).
+   */
+  readonly ignoreSource?: boolean;
 }
 
 /**
@@ -57,7 +62,7 @@ export function applyRetention(
       untouched += 1;
       continue;
     }
-    const group = groupKey(s, policy.groupBy);
+    const group = groupKey(s, policy.groupBy, policy.ignoreSource === true);
     const members = groups.get(group);
     if (members === undefined) groups.set(group, [s]);
     else members.push(s);
@@ -79,10 +84,10 @@ export function applyRetention(
   return { keep, forget, untouched };
 }
 
-/** A readable group name: `source` then `key=value` for each group-by tag the snapshot has. */
-function groupKey(s: SnapshotFacts, groupBy: readonly string[]): string {
+/** A readable group name: `source` (unless ignored) then `key=value` for each group-by tag the snapshot has. */
+function groupKey(s: SnapshotFacts, groupBy: readonly string[], ignoreSource: boolean): string {
   const tags = groupBy.filter((k) => s.tags[k] !== undefined).map((k) => `${k}=${s.tags[k] ?? ""}`);
-  return [s.source, ...tags].join(" ");
+  return [...(ignoreSource ? [] : [s.source]), ...tags].join(" ");
 }
 
 /** Newest first; equal times (or unparseable ones, last) in id order, so the result is stable. */
@@ -100,6 +105,7 @@ export interface RetentionInput {
   readonly keepWithin?: string | undefined;
   readonly tags?: readonly string[];
   readonly groupBy?: string | undefined;
+  readonly ignoreSource?: boolean | undefined;
 }
 
 /** Validates forget's options, reporting every problem at once. */
@@ -140,6 +146,7 @@ export function retentionPolicyOf(input: RetentionInput): Result<RetentionPolicy
     ...(keepWithinMs === undefined ? {} : { keepWithinMs }),
     tags,
     groupBy,
+    ...(input.ignoreSource === true ? { ignoreSource: true } : {}),
   });
 }
 

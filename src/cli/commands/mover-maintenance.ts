@@ -31,6 +31,7 @@ export function registerMoverMaintenance(mover: Command, setExit: (code: number)
       "--group-by <keys>",
       `tag keys that, with the source, make a group (default ${DEFAULT_GROUP_BY.join(",")})`,
     )
+    .option("--ignore-source", "group by the tags alone, not also by the snapshot's source path")
     .option("--prune", "prune afterwards, holding the exclusive lock throughout")
     .option(
       "--max-unused <percent>",
@@ -48,6 +49,7 @@ export function registerMoverMaintenance(mover: Command, setExit: (code: number)
           keepWithin?: string;
           tag: string[];
           groupBy?: string;
+          ignoreSource?: boolean;
           prune?: boolean;
           maxUnused: string;
           dryRun?: boolean;
@@ -60,6 +62,7 @@ export function registerMoverMaintenance(mover: Command, setExit: (code: number)
             keepWithin: flags.keepWithin,
             tags: flags.tag,
             groupBy: flags.groupBy,
+            ignoreSource: flags.ignoreSource,
           });
           if (!policy.ok) throw new FerryError("Usage", policy.error.join("; "));
           const maxUnused = maxUnusedOf(flags.maxUnused);

@@ -118,6 +118,22 @@ describe("applyRetention", () => {
     ).toEqual(newest);
   });
 
+  it("groups by the tags alone with ignoreSource (a history read from a new path each time)", () => {
+    const moved = history.map((s, i) => ({ ...s, source: `/volumes/pvc-${i}` }));
+    expect(applyRetention(moved, policy({ keepLast: 1 })).forget).toEqual([]);
+    const decision = applyRetention(moved, policy({ keepLast: 1, ignoreSource: true }));
+    expect(decision.keep).toEqual([
+      { id: "m1", group: "backup=mig-1 claim=shop.db-0", reasons: ["last"] },
+      { id: "m2", group: "backup=mig-2 claim=shop.db-0", reasons: ["last"] },
+      { id: "a4", group: "replication=shop.db pvc=a", reasons: ["last"] },
+      { id: "b3", group: "replication=shop.db pvc=b", reasons: ["last"] },
+    ]);
+    expect(retentionPolicyOf({ keepLast: "1", ignoreSource: true })).toMatchObject({
+      ok: true,
+      value: { ignoreSource: true },
+    });
+  });
+
   it("is stable for equal times (id order)", () => {
     const same = [snap("y", 3), snap("x", 3), snap("z", 3)];
     expect(applyRetention(same, policy({ keepLast: 2 })).keep.map((k) => k.id)).toEqual(["x", "y"]);
