@@ -29,6 +29,7 @@ import {
   cycleObjectName,
   targetGroupOf,
 } from "./names.js";
+import { forgetOlderSnapshots, replicationTag } from "./retention-step.js";
 import { runMoverJob, type RunJobOptions } from "./run-job.js";
 import type { CycleState, CycleStatus, PvcCycleStatus } from "./types.js";
 
@@ -202,7 +203,7 @@ export async function runCycle(ctx: DirectionContext): Promise<void> {
           args: backupArgs({
             ...(parent === undefined ? {} : { parent }),
             ...(opts.packSizeMiB === undefined ? {} : { packSizeMiB: opts.packSizeMiB }),
-            tags: { replication: `${namespace}.${name}`, pvc: p.sourcePvc, cycle: cycle.id },
+            tags: { replication: replicationTag(namespace, name), pvc: p.sourcePvc, cycle: cycle.id },
           }),
           claim: p.snapshotClaim,
           readOnly: true,
@@ -289,6 +290,7 @@ export async function runCycle(ctx: DirectionContext): Promise<void> {
   enter("Cleanup");
   await cleanupCycle(ctx, cycle.id);
   await pruneTargetSnapshots(ctx, input.options?.keepTargetSnapshots ?? 3);
+  const forgotten = await forgetOlderSnapshots(ctx, cycle);
   book.update({
     cycle: undefined,
     lastCycle: {
@@ -299,6 +301,7 @@ export async function runCycle(ctx: DirectionContext): Promise<void> {
       finishedAt: now().toISOString(),
       bytesRead: cycle.pvcs.reduce((n, p) => n + (p.bytesRead ?? 0), 0),
       bytesSent: cycle.pvcs.reduce((n, p) => n + (p.bytesSent ?? 0), 0),
+      ...(forgotten === undefined ? {} : { snapshotsForgotten: forgotten }),
     },
   });
 }

@@ -13,8 +13,8 @@ export interface MoverJobOptions {
   readonly image: string;
   /** The `ferry` arguments, starting with `mover`. */
   readonly args: readonly string[];
-  /** The claim mounted at {@link DATA_MOUNT}. */
-  readonly claim: string;
+  /** The claim mounted at {@link DATA_MOUNT}; none for commands that only touch the repository (forget). */
+  readonly claim?: string;
   readonly readOnly: boolean;
   /** `--repo` value (FERRY_REPOSITORY). */
   readonly repository: string;
@@ -61,15 +61,21 @@ export function moverJob(options: MoverJobOptions): KubeObject {
                 ? {}
                 : { envFrom: [{ secretRef: { name: options.secretName } }] }),
               terminationMessagePolicy: "FallbackToLogsOnError",
-              volumeMounts: [{ name: "data", mountPath: DATA_MOUNT, readOnly: options.readOnly }],
+              ...(options.claim === undefined
+                ? {}
+                : { volumeMounts: [{ name: "data", mountPath: DATA_MOUNT, readOnly: options.readOnly }] }),
             },
           ],
-          volumes: [
-            {
-              name: "data",
-              persistentVolumeClaim: { claimName: options.claim, readOnly: options.readOnly },
-            },
-          ],
+          ...(options.claim === undefined
+            ? {}
+            : {
+                volumes: [
+                  {
+                    name: "data",
+                    persistentVolumeClaim: { claimName: options.claim, readOnly: options.readOnly },
+                  },
+                ],
+              }),
         },
       },
     },
@@ -101,4 +107,30 @@ export function backupArgs(options: {
  */
 export function restoreArgs(snapshot: string): string[] {
   return ["mover", "restore", "--snapshot", snapshot, "--target", DATA_MOUNT, "--mode", "mirror", "--json"];
+}
+
+/**
+ * Arguments of a forget of one replication's older snapshots: only snapshots tagged
+ * `replication=<tag>` are considered (other replications' and migrations' are `untouched`),
+ * one history per claim (`pvc`) whatever the path it was read from (`--ignore-source`: the
+ * temporary claim's mount differs every cycle on a local cluster), counts only in the result.
+ */
+export function forgetArgs(options: {
+  readonly replication: string;
+  readonly keepLast?: number;
+  readonly keepWithin?: string;
+}): string[] {
+  return [
+    "mover",
+    "forget",
+    "--json",
+    "--summary",
+    "--tag",
+    `replication=${options.replication}`,
+    "--group-by",
+    "replication,pvc",
+    "--ignore-source",
+    ...(options.keepLast === undefined ? [] : ["--keep-last", String(options.keepLast)]),
+    ...(options.keepWithin === undefined ? [] : ["--keep-within", options.keepWithin]),
+  ];
 }

@@ -24,13 +24,24 @@ export interface MoverRestoreResult {
   readonly bytesWritten: number;
 }
 
+/** `ferry mover forget --summary --json`: counts only (the lists would overflow a termination message). */
+export interface MoverForgetResult {
+  readonly type: "result";
+  readonly command: "forget";
+  readonly keptCount: number;
+  readonly removedCount: number;
+  /** Snapshots that did not carry the forget's tags (other replications, migrations). */
+  readonly untouched: number;
+}
+
 export interface MoverError {
   readonly type: "error";
   readonly code: string;
   readonly message: string;
 }
 
-export type MoverLine = MoverProgress | MoverBackupResult | MoverRestoreResult | MoverError;
+export type MoverLine =
+  MoverProgress | MoverBackupResult | MoverRestoreResult | MoverForgetResult | MoverError;
 
 /** One line of mover output, or undefined when it is not a mover object. */
 export function parseMoverLine(line: string): MoverLine | undefined {
@@ -69,6 +80,15 @@ export function parseMoverLine(line: string): MoverLine | undefined {
         bytesWritten: num("bytesWritten"),
       };
     }
+  }
+  if (o["type"] === "result" && o["command"] === "forget" && typeof o["removedCount"] === "number") {
+    return {
+      type: "result",
+      command: "forget",
+      keptCount: num("keptCount"),
+      removedCount: o["removedCount"],
+      untouched: num("untouched"),
+    };
   }
   if (o["type"] === "error" && typeof o["message"] === "string") {
     return {

@@ -78,6 +78,8 @@ export interface CycleResult {
   readonly message?: string;
   readonly bytesRead: number;
   readonly bytesSent: number;
+  /** Older mover snapshots of this replication forgotten after the cycle (absent when the forget failed). */
+  readonly snapshotsForgotten?: number;
 }
 
 export interface ReplicationCondition {
