@@ -3,6 +3,7 @@ import { compilePolicy } from "../../schedule/compile.js";
 import type { ObjectDiff, PlannedAction } from "../types.js";
 import { describeCapacityChange } from "./capacity.js";
 import { changedFields } from "./migration.js";
+import { describeRetentionChange } from "./retention.js";
 import {
   action,
   list,
@@ -142,6 +143,11 @@ export function describeVolumeReplication(diff: ObjectDiff, ctx: DescribeContext
         ? "target snapshots will be kept if this replication is deleted"
         : "target snapshots will be deleted if this replication is deleted",
     );
+  }
+  const retention = describeRetentionChange(base, head);
+  if (retention !== undefined) {
+    parts.push(retention.part);
+    if (retention.severity === "warning") severity = "warning";
   }
   if (parts.length === 0) parts.push(`${changedFields(diff).join(", ")} changed`);
   if (!suspended) {

@@ -129,6 +129,27 @@ describe("describeActions", () => {
       [/schedule changed from cron "\*\/5 \* \* \* \*" to cron "\*\/15 \* \* \* \*"/],
     ],
     [
+      "a replication keeping fewer mover snapshots",
+      edit(base, "VolumeReplication", "pg-dr", (m) => {
+        spec(m)["retention"] = { keepLast: 2 };
+        return m;
+      }),
+      [
+        /^VolumeReplication shop\/pg-dr: repository retention changed from the newest 7 mover snapshots of each PVC \(the default\) to the newest 2 mover snapshots of each PVC; the next cycle forgets the older snapshots \(their data is freed by the next prune\)\.$/,
+      ],
+      "warning",
+    ],
+    [
+      "a replication keeping more mover snapshots",
+      edit(base, "VolumeReplication", "pg-dr", (m) => {
+        spec(m)["retention"] = { keepLast: 7, keepWithin: "30d" };
+        return m;
+      }),
+      [
+        /^VolumeReplication shop\/pg-dr: repository retention changed from the newest 7 mover snapshots of each PVC \(the default\) to the newest 7 mover snapshots of each PVC and any within 30d of each PVC's newest\.$/,
+      ],
+    ],
+    [
       "a grown consistency group",
       edit(
         edit(base, "VolumeGroup", "pg", (m) => {
