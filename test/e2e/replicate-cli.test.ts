@@ -94,6 +94,8 @@ describe("ferry replicate", () => {
     expect(first.stdout).toMatch(
       /^volumereplication shop\/pg-dr: Idle \(east-1 → west-1\)\n {2}last cycle pg-dr-\d{14}: Succeeded/,
     );
+    // The cycle ended with a forget of older mover snapshots (none yet: the default keeps 7).
+    expect(first.stdout).toMatch(/ read, 0 older snapshots forgotten\n/);
     expect(await readFile(join(await dataDir("west-1"), "orders.csv"), "utf8")).toBe("id,total\n1,42\n");
     const statusFile = await readFile(join(env.dir, "status", "volumes", "shop.pg-dr.yaml"), "utf8");
     expect(statusFile).toContain("kind: VolumeReplication");

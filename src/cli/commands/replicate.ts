@@ -159,7 +159,7 @@ function summary(replication: VolumeReplication, s: VolumeReplicationStatus): st
   ];
   if (s.lastCycle !== undefined) {
     lines.push(
-      `  last cycle ${s.lastCycle.id}: ${s.lastCycle.result} at ${s.lastCycle.state}, ${s.lastCycle.bytesSent} bytes sent, ${s.lastCycle.bytesRead} read${s.lastCycle.message === undefined ? "" : ` — ${s.lastCycle.message}`}`,
+      `  last cycle ${s.lastCycle.id}: ${s.lastCycle.result} at ${s.lastCycle.state}, ${s.lastCycle.bytesSent} bytes sent, ${s.lastCycle.bytesRead} read${s.lastCycle.snapshotsForgotten === undefined ? "" : `, ${s.lastCycle.snapshotsForgotten} older snapshots forgotten`}${s.lastCycle.message === undefined ? "" : ` — ${s.lastCycle.message}`}`,
     );
   }
   if (s.lastConsistent !== undefined) {
