@@ -2,7 +2,8 @@
  * Repository retention of a VolumeReplication on two local clusters, with real mover Jobs:
  * `retention: {keepLast: 2}` leaves exactly the two newest snapshots of each claim after
  * several cycles, the newest restores byte for byte, and snapshots of another replication of
- * the same claims and of a migration are never touched. A forget that fails (an unreadable
+ * the same claims and of a migration are never touched — three of each, more than keepLast, so
+ * a forget that did not filter by its replication would have cut them to two. A forget that fails (an unreadable
  * snapshot in the repository) is a warning condition, not a failed cycle.
  */
 import { randomBytes } from "node:crypto";
@@ -114,37 +115,38 @@ describe("repository retention of a volume replication", () => {
     const data = await env.claimDir("east-1", NS, "data-0");
     await mkdir(join(data, "base"));
     for (let f = 0; f < 8; f++) await writeFile(join(data, "base", `f${f}.bin`), randomBytes(128 * 1024));
-    // A migration's snapshot of the same claim, in the same repository.
+    // Three snapshots of one migration's copy of the same claim (one history), in the same repository.
     const copy = join(env.dir, "migration-copy");
     await mkdir(copy);
-    await writeFile(join(copy, "dump.sql"), "select 1;\n");
-    const backup = await runFerry(
-      ["mover", "backup", "--source", copy, "--tag", "backup=shop-to-west", "--tag", "claim=shop.data-0"],
-      { env: moverEnv() },
-    );
-    expect(backup.stderr).toBe("");
+    for (let run = 1; run <= 3; run++) {
+      await writeFile(join(copy, "dump.sql"), `select ${run};\n`);
+      const backup = await runFerry(
+        ["mover", "backup", "--source", copy, "--tag", "backup=shop-to-west", "--tag", "claim=shop.data-0"],
+        { env: moverEnv() },
+      );
+      expect(backup.stderr).toBe("");
+    }
   }, 120_000);
   afterAll(async () => {
     await env?.close();
   });
 
   it("keeps exactly the 2 newest snapshots of each claim; the newest restores; others are untouched", async () => {
-    await run(COPY);
     const forgotten: (number | undefined)[] = [];
-    for (let cycle = 1; cycle <= 4; cycle++) {
+    for (let cycle = 1; cycle <= 3; cycle++) {
       await write(cycle);
+      // pg-copy keeps the default 7: its forget removes nothing of its 3 cycles.
+      expect((await run(COPY)).lastCycle?.snapshotsForgotten).toBe(0);
       forgotten.push((await run(DR)).lastCycle?.snapshotsForgotten);
     }
-    // Cycles 1 and 2 leave 1 and 2 per claim; 3 and 4 forget the oldest of each of the 2 claims.
-    expect(forgotten).toEqual([0, 0, 2, 2]);
+    // Cycles 1 and 2 leave 1 and 2 per claim; cycle 3 forgets the oldest of each of the 2 claims.
+    expect(forgotten).toEqual([0, 0, 2]);
     const dr = statuses.get("pg-dr");
     expect(dr?.conditions.find((c) => c.type === "RepositoryRetention")).toMatchObject({
       status: "True",
       reason: "SnapshotsForgotten",
       message: "forgot 2 older snapshots, kept 4 (keepLast 2)",
     });
-    await run(COPY);
-
     const all = await snapshots();
     const last = dr?.lastConsistent?.pvcs ?? [];
     for (const pvc of ["data-0", "wal-0"]) {
@@ -152,11 +154,11 @@ describe("repository retention of a volume replication", () => {
       expect(kept, pvc).toHaveLength(2);
       // The newest of each claim (the next cycle's parent) is among them.
       expect(kept).toContain(last.find((p) => p.sourcePvc === pvc)?.snapshotId);
-      // pg-copy's own forget (default keepLast 7) kept both of its cycles' snapshots.
-      expect(ids(all, "replication", "shop.pg-copy", pvc), pvc).toHaveLength(2);
+      // pg-dr's forget left pg-copy's snapshots of the same claim alone.
+      expect(ids(all, "replication", "shop.pg-copy", pvc), pvc).toHaveLength(3);
     }
-    expect(ids(all, "backup", "shop-to-west")).toHaveLength(1);
-    expect(all).toHaveLength(4 + 4 + 1);
+    expect(ids(all, "backup", "shop-to-west")).toHaveLength(3);
+    expect(all).toHaveLength(4 + 6 + 3);
 
     const newest = last.find((p) => p.sourcePvc === "data-0")?.snapshotId ?? "";
     const target = join(env.dir, "restored");
@@ -190,7 +192,7 @@ describe("repository retention of a volume replication", () => {
     expect(next.conditions.find((c) => c.type === "RepositoryRetention")?.status).toBe("True");
     const all = await snapshots();
     for (const pvc of ["data-0", "wal-0"]) expect(ids(all, "replication", "shop.pg-dr", pvc)).toHaveLength(2);
-    expect(ids(all, "replication", "shop.pg-copy")).toHaveLength(4);
-    expect(ids(all, "backup", "shop-to-west")).toHaveLength(1);
+    expect(ids(all, "replication", "shop.pg-copy")).toHaveLength(6);
+    expect(ids(all, "backup", "shop-to-west")).toHaveLength(3);
   }, 120_000);
 });
