@@ -128,6 +128,22 @@ export interface ReplicationRepositorySpec {
   readonly filesystem?: FilesystemRepositorySpec;
   /** Name of the environment variable holding the repository key (AES-256-GCM). */
   readonly encryption?: { readonly keyEnv: string };
+  /** A scheduled prune of the mover's data (docs/volumes.md, "Scheduled prune"). */
+  readonly maintenance?: RepositoryMaintenance;
+}
+
+/** When and where the controller runs `ferry mover prune` on a repository. */
+export interface RepositoryMaintenance {
+  /** A five-field cron expression. */
+  readonly pruneSchedule: string;
+  /** IANA time zone for `pruneSchedule`; default `UTC`. */
+  readonly timezone?: string;
+  /** `10%` or `unlimited`; default `5%` (the mover's). */
+  readonly maxUnused?: string;
+  /** The cluster (`Cluster.metadata.name`) whose Job runs the prune. */
+  readonly cluster: string;
+  /** The Job's namespace on that cluster; default `default`. */
+  readonly namespace?: string;
 }
 
 export interface ReplicationRepository extends ManifestBase<"ReplicationRepository"> {

@@ -71,6 +71,10 @@ const goodMigrationSpec = [
 const replication = (spec: string): string =>
   `${H}kind: VolumeReplication\nmetadata:\n  name: bad-rep\n  namespace: shop\nspec:\n${spec}`;
 
+const REPO = "clusters/bad-repo.yaml";
+const repository = (extra: string): string =>
+  `${H}kind: ReplicationRepository\nmetadata:\n  name: scheduled\nspec:\n  filesystem: {path: /tmp/r}\n${extra}`;
+
 // Each case: the files added, and one problem that must be among those reported (file, line, path, code).
 const cases: [string, Record<string, string | Uint8Array>, Expected][] = [
   [
@@ -569,6 +573,55 @@ const cases: [string, Record<string, string | Uint8Array>, Expected][] = [
       code: "unknown-field",
       message: /did you mean "keepLast"/,
     },
+  ],
+  [
+    "repository maintenance with a bad cron, zone and maxUnused, on an unknown cluster",
+    {
+      [REPO]: repository(
+        "  maintenance:\n    pruneSchedule: '0 3 * *'\n    timezone: Mars/Olympus\n    maxUnused: lots\n    cluster: east-9\n",
+      ),
+    },
+    { file: REPO, line: 8, path: "spec.maintenance.pruneSchedule", code: "invalid-cron", message: /five/ },
+  ],
+  [
+    "repository maintenance: the time zone",
+    {
+      [REPO]: repository(
+        "  maintenance: {pruneSchedule: '0 3 * * 0', timezone: Mars/Olympus, cluster: east-1}\n",
+      ),
+    },
+    { file: REPO, line: 7, path: "spec.maintenance.timezone", code: "invalid-timezone" },
+  ],
+  [
+    "repository maintenance: maxUnused that is not a percentage",
+    {
+      [REPO]: repository(
+        "  maintenance:\n    pruneSchedule: '0 3 * * 0'\n    maxUnused: 120%\n    cluster: east-1\n",
+      ),
+    },
+    {
+      file: REPO,
+      line: 9,
+      path: "spec.maintenance.maxUnused",
+      code: "invalid-value",
+      message: /"120%" is not a percentage from 0% to 100% or unlimited/,
+    },
+  ],
+  [
+    "repository maintenance on an unknown cluster",
+    { [REPO]: repository("  maintenance:\n    pruneSchedule: '0 3 * * 0'\n    cluster: east-9\n") },
+    {
+      file: REPO,
+      line: 9,
+      path: "spec.maintenance.cluster",
+      code: "unresolved-reference",
+      message: /east-9/,
+    },
+  ],
+  [
+    "repository maintenance without a cluster to run on",
+    { [REPO]: repository("  maintenance: {pruneSchedule: '0 3 * * 0'}\n") },
+    { file: REPO, line: 7, path: "spec.maintenance.cluster", code: "missing-field" },
   ],
   [
     "policy time not in time.Kitchen format",

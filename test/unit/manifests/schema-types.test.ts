@@ -80,7 +80,16 @@ const repositories: ReplicationRepository[] = [
     apiVersion,
     kind: "ReplicationRepository",
     metadata: meta,
-    spec: { filesystem: { path: "/var/lib/ferry/repo" } },
+    spec: {
+      filesystem: { path: "/var/lib/ferry/repo" },
+      maintenance: {
+        pruneSchedule: "0 3 * * 0",
+        timezone: "Europe/Berlin",
+        maxUnused: "10%",
+        cluster: "east-1",
+        namespace: "ferry-system",
+      },
+    },
   },
 ];
 const policies: SchedulePolicy[] = [
