@@ -8,8 +8,9 @@ import { BlobType } from "./pack.js";
 import type { PackSession } from "./pack-session.js";
 import type { MoverRepository } from "./repository.js";
 import { decodeTree, encodeTree, type ContentItem, type FileNode, type TreeNode } from "./tree.js";
-import { identityKey, type DirEntry, type DirRead } from "./workers/read-protocol.js";
-import type { DirListing, FilePiece, ReadPool, SmallFile } from "./workers/read-pool.js";
+import { identityOf, type DirEntry, type DirRead } from "./workers/read-protocol.js";
+import type { DirListing, FilePiece, ReadPool } from "./workers/read-pool.js";
+import type { FileBatch } from "./workers/wire-decode.js";
 
 const LARGE_FILES_IN_FLIGHT = 2;
 /** Files up to this size are read whole, many to a worker job. */
@@ -83,53 +84,62 @@ export class BackupRun {
     // Keep a worker busy while this directory is stored: list (and read) the next one ahead.
     if (subdirs[0] !== undefined) this.prefetch(childPath(dir, subdirs[0]), parentNodes.get(subdirs[0]));
     for (const name of listing.vanished) {
-      this.options.onWarning?.(
-        `skipping ${rel === "" ? name : `${rel}/${name}`}: it was removed during the backup`,
-      );
+      this.options.onWarning?.(`skipping ${relOf(rel, name)}: it was removed during the backup`);
     }
     const nodes: Slot[] = [];
     const small: SmallRead[] = [];
+    const { entries, read, fileOf } = listing;
     // Files first, so the small files the worker read with the listing are stored (and its
     // buffer handed back) before the walk descends. Directories, and files with several names,
     // then in name order: a hard link's first name must be the first one restore creates.
     const inOrder = (e: DirEntry): boolean => e.type === "dir" || (e.type === "file" && e.nlink > 1);
     try {
-      for (const [i, entry] of listing.entries.entries()) {
-        const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
+      for (let i = 0; i < entries.length; i++) {
+        const entry = entries[i]!;
         if (inOrder(entry)) nodes.push(undefined);
         else if (entry.type === "symlink")
           nodes.push({ ...baseOf(entry), type: "symlink", target: entry.target ?? "" });
         else if (entry.type === "file") {
-          const read = { index: i, path: childPath(dir, entry.name), relPath, entry };
-          nodes.push(this.fileSlot(read, parentNodes.get(entry.name), listing.contents[i] ?? null, small));
+          const k = fileOf[i]!;
+          const file: SmallRead = { index: i, dir, rel, entry };
+          nodes.push(this.fileSlot(file, parentNodes.get(entry.name), k < 0 ? undefined : read, k, small));
           if (this.session.congested) await this.session.drain();
         } else {
           nodes.push(undefined);
-          this.options.onWarning?.(`skipping ${relPath}: not a regular file, directory or symlink`);
+          this.options.onWarning?.(
+            `skipping ${relOf(rel, entry.name)}: not a regular file, directory or symlink`,
+          );
         }
       }
     } finally {
       listing.release();
     }
     let subdir = 0;
-    for (const [i, entry] of listing.entries.entries()) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
       if (!inOrder(entry)) continue;
       const before = parentNodes.get(entry.name);
-      const relPath = rel === "" ? entry.name : `${rel}/${entry.name}`;
-      const path = childPath(dir, entry.name);
       if (entry.type === "file") {
-        nodes[i] = this.fileSlot({ index: i, path, relPath, entry }, before, null, small);
+        nodes[i] = this.fileSlot({ index: i, dir, rel, entry }, before, undefined, -1, small);
         continue;
       }
       subdir += 1; // entries and subdirs are both in name order
       const next = subdirs[subdir];
       if (next !== undefined) this.prefetch(childPath(dir, next), parentNodes.get(next));
-      const subtree = await this.saveDir(path, relPath, before?.type === "dir" ? before.subtree : undefined);
+      const subtree = await this.saveDir(
+        childPath(dir, entry.name),
+        relOf(rel, entry.name),
+        before?.type === "dir" ? before.subtree : undefined,
+      );
       this.stats.dirs += 1;
       nodes[i] = { ...baseOf(entry), type: "dir", subtree };
     }
     await this.readSmallFiles(small, nodes);
-    const resolved = (await Promise.all(nodes.map(async (n) => n))).filter((n) => n !== undefined);
+    const resolved: TreeNode[] = [];
+    for (const slot of nodes) {
+      const node = slot instanceof Promise ? await slot : slot;
+      if (node !== undefined) resolved.push(node);
+    }
     const bytes = encodeTree({ nodes: resolved });
     const id = sha256Hex(bytes);
     await this.session.add(BlobType.Tree, id, bytes);
@@ -160,10 +170,7 @@ export class BackupRun {
     const hints: Record<string, string> = {};
     for (const node of parentNodes.values()) {
       if (node.type === "file")
-        hints[node.name] = identityKey(
-          { ...node, mtimeNs: node.mtime, ino: node.inode, ctimeNs: node.ctime },
-          ignoreInode,
-        );
+        hints[node.name] = identityOf(node.size, node.mtime, node.inode, node.ctime, ignoreInode);
     }
     return { hints, ignoreInode, limit: SMALL_FILE, budget: SMALL_BATCH_BYTES };
   }
@@ -176,7 +183,8 @@ export class BackupRun {
   private fileSlot(
     file: SmallRead,
     before: TreeNode | undefined,
-    read: SmallFile | null,
+    read: FileBatch | undefined,
+    k: number,
     small: SmallRead[],
   ): Slot {
     const { entry } = file;
@@ -184,7 +192,7 @@ export class BackupRun {
       const inode = `${entry.dev}:${entry.ino}`;
       const first = this.inodes.get(inode);
       if (first !== undefined) return { ...baseOf(entry), type: "hardlink", link: first };
-      this.inodes.set(inode, file.relPath);
+      this.inodes.set(inode, relOf(file.rel, entry.name));
     }
     this.stats.files += 1;
     this.stats.bytesTotal += entry.size;
@@ -195,12 +203,12 @@ export class BackupRun {
     }
     if (before === undefined) this.stats.filesNew += 1;
     else this.stats.filesChanged += 1;
-    if (read !== null) return this.storeSmall(file, read);
+    if (read !== undefined) return this.storeSmall(file, read, k);
     if (entry.size <= SMALL_FILE) {
       small.push(file);
       return undefined; // set once its batch is read
     }
-    const node = this.largeFile(file.path, file.relPath).then((r) =>
+    const node = this.largeFile(childPath(file.dir, entry.name), relOf(file.rel, entry.name)).then((r) =>
       r === undefined ? undefined : fileNodeOf(entry, r.size, r.content),
     );
     node.catch(() => undefined); // awaited with the others; don't let an early failure go unhandled
@@ -237,14 +245,17 @@ export class BackupRun {
     await Promise.all(
       batches.map((batch) =>
         this.smallBatches(async () => {
-          const read = await this.pool.readSmall(batch.map((f) => ({ path: f.path, size: f.entry.size })));
+          const { read, release } = await this.pool.readSmall(
+            batch.map((f) => ({ path: childPath(f.dir, f.entry.name), size: f.entry.size })),
+          );
           try {
-            for (const [i, file] of batch.entries()) {
-              nodes[file.index] = this.storeSmall(file, read.files[i]!);
+            for (let k = 0; k < batch.length; k++) {
+              const file = batch[k]!;
+              nodes[file.index] = this.storeSmall(file, read, k);
               if (this.session.congested) await this.session.drain();
             }
           } finally {
-            read.release();
+            release();
           }
         }),
       ),
@@ -255,27 +266,40 @@ export class BackupRun {
    * Stores a small file's chunks, which its worker encoded, without waiting: callers wait for
    * the pack session's back-pressure (`drain`) between files.
    */
-  private storeSmall(file: SmallRead, result: SmallFile): FileNode | undefined {
-    if ("error" in result) {
-      if (this.vanished(file.relPath, result.error)) return undefined;
-      throw readError(file.relPath, result.error);
+  private storeSmall(file: SmallRead, read: FileBatch, k: number): FileNode | undefined {
+    const error = read.error(k);
+    if (error !== undefined) {
+      const relPath = relOf(file.rel, file.entry.name);
+      if (this.vanished(relPath, error)) return undefined;
+      throw readError(relPath, error);
     }
     this.check();
     const content: ContentItem[] = [];
-    for (const piece of result.pieces) {
-      if (typeof piece === "number") {
-        this.advance(piece);
-        content.push(piece);
-      } else if ("encoded" in piece) {
-        this.session.putEncoded(BlobType.Data, piece.id, piece.rawLength, piece.encoded);
-        this.advance(piece.rawLength);
-        content.push(piece.id);
-      } else {
-        throw new FerryError("Internal", `a read worker sent ${file.relPath} unencoded`);
+    let n = read.firstId(k);
+    for (let p = read.firstPiece(k), end = p + read.pieceCount(k); p < end; p++) {
+      if (read.isHole(p)) {
+        const hole = read.length(p);
+        this.advance(hole);
+        content.push(hole);
+        continue;
       }
+      const id = read.id(n++);
+      const rawLength = read.rawLength(p);
+      this.session.putStored(
+        BlobType.Data,
+        id,
+        rawLength,
+        read.compression(p),
+        read.bytes,
+        read.offset(p),
+        read.length(p),
+      );
+      this.advance(rawLength);
+      content.push(id);
     }
-    this.stats.bytesRead += result.size;
-    return fileNodeOf(file.entry, result.size, content);
+    const size = read.size(k);
+    this.stats.bytesRead += size;
+    return fileNodeOf(file.entry, size, content);
   }
 
   /** Reads a large file through a worker, chunk by chunk; undefined when it vanished. */
@@ -357,11 +381,17 @@ export class BackupRun {
 /** A directory entry's place in its tree: a node, one being read, or none (it vanished). */
 type Slot = TreeNode | Promise<TreeNode | undefined> | undefined;
 
+/** A regular file of the directory being stored: its position, directory (path and relative) and entry. */
 interface SmallRead {
   readonly index: number;
-  readonly path: string;
-  readonly relPath: string;
+  readonly dir: string;
+  readonly rel: string;
   readonly entry: DirEntry;
+}
+
+/** A snapshot-relative path (made only when needed: for errors, warnings and hard links). */
+function relOf(rel: string, name: string): string {
+  return rel === "" ? name : `${rel}/${name}`;
 }
 
 function readError(relPath: string, cause: Error): FerryError {

@@ -27,6 +27,12 @@ export class PackBuffer {
     this.size += data.byteLength;
   }
 
+  /** Appends `source[start, end)` (copied straight from the source: no view is made). */
+  appendFrom(source: Buffer, start: number, end: number): void {
+    this.reserve(end - start);
+    this.size += source.copy(this.bytes, this.size, start, end);
+  }
+
   /** The bytes written so far (a view: valid until the buffer is reset). */
   view(): Buffer {
     return this.bytes.subarray(0, this.size);

@@ -1,5 +1,5 @@
 import { FerryError } from "../core/errors.js";
-import { encodeBlob, type Compression, type EncodedBlob } from "./blob-codec.js";
+import { encodeBlob, type Compression, type EncodedBlob, type StoredCompression } from "./blob-codec.js";
 import { BlobType, packId, packKey, packTrailer, type PackedBlob } from "./pack.js";
 import { PackBuffer } from "./pack-buffer.js";
 import { release } from "./workers/release.js";
@@ -89,10 +89,6 @@ export class PackSession {
   }
 
   /**
-   * `add` for a blob encoded elsewhere (by a read worker, with this session's compression and
-   * key): stores it unless known.
-   */
-  /**
    * Stores a blob encoded elsewhere (by a read worker, with this session's compression and key)
    * unless known, and returns at once: true when it was new. The caller
    * waits for `drain()` whenever `congested` says too many packs are uploading (back-pressure
@@ -124,33 +120,62 @@ export class PackSession {
     return true;
   }
 
+  /**
+   * `putEncoded` for a blob whose stored form is `source[offset, offset + length)` (a read
+   * worker's batch of small files): copied into the pack from there, no view or object made.
+   */
+  putStored(
+    type: BlobType,
+    id: string,
+    rawLength: number,
+    compression: StoredCompression,
+    source: Buffer,
+    offset: number,
+    length: number,
+  ): boolean {
+    this.check();
+    if (this.has(id)) return false;
+    this.pending.add(id);
+    this.packWithRoom(type, id, rawLength, compression, length).buffer.appendFrom(
+      source,
+      offset,
+      offset + length,
+    );
+    return true;
+  }
+
   private put(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): void {
-    let pack = this.packFor(type);
-    // Close a pack before it would outgrow its target size (trailer included), so pack
-    // buffers never grow past it unless one blob alone is larger.
-    const after = pack.buffer.size + encoded.length + TRAILER_RESERVE + 42 * (pack.blobs.length + 1);
-    if (pack.blobs.length > 0 && after > this.packSize) {
-      this.open.delete(type);
-      this.startUpload(pack);
-      pack = this.packFor(type);
-    }
-    pack.blobs.push({
-      id,
-      type,
-      compression: encoded.compression,
-      offset: pack.buffer.size,
-      length: encoded.length,
-      rawLength,
-    });
+    const pack = this.packWithRoom(type, id, rawLength, encoded.compression, encoded.length);
     for (const part of encoded.parts) pack.buffer.append(part);
     // Cipher output copied into the pack: free it now, not at the next garbage collection
     // (V8 collects when its heap fills, and a backup's heap hardly grows: tens of MiB of
     // sealed chunks would wait).
     if (encoded.owned === true) for (const part of encoded.parts) release(part);
+  }
+
+  /** The open pack of `type` with the blob's entry added, its bytes still to append. */
+  private packWithRoom(
+    type: BlobType,
+    id: string,
+    rawLength: number,
+    compression: StoredCompression,
+    length: number,
+  ): OpenPack {
+    let pack = this.packFor(type);
+    // Close a pack before it would outgrow its target size (trailer included), so pack
+    // buffers never grow past it unless one blob alone is larger.
+    const after = pack.buffer.size + length + TRAILER_RESERVE + 42 * (pack.blobs.length + 1);
+    if (pack.blobs.length > 0 && after > this.packSize) {
+      this.open.delete(type);
+      this.startUpload(pack);
+      pack = this.packFor(type);
+    }
+    pack.blobs.push({ id, type, compression, offset: pack.buffer.size, length, rawLength });
     if (type === BlobType.Data) {
       this.stats.blobsNew += 1;
       this.stats.blobBytesNew += rawLength;
     }
+    return pack;
   }
 
   /** Uploads the open packs, waits for every upload and writes the final index. */

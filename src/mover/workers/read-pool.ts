@@ -2,17 +2,9 @@ import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { RepositoryKey } from "../../repository/crypto.js";
 import type { EncodedBlob } from "../blob-codec.js";
-import type {
-  DirEntry,
-  DirRead,
-  FromWorker,
-  ReadWorkerData,
-  SmallFileResult,
-  ToWorker,
-  WireError,
-  WirePiece,
-} from "./read-protocol.js";
+import type { DirEntry, DirRead, FromWorker, ReadWorkerData, ToWorker, WirePiece } from "./read-protocol.js";
 import { spawnModuleWorker } from "./spawn.js";
+import { entriesOf, FileBatch, toError } from "./wire-decode.js";
 
 /**
  * A piece of a file on the main thread: a chunk with its id and plaintext, a chunk with its id
@@ -26,13 +18,11 @@ export type FilePiece =
 export interface DirListing {
   readonly entries: readonly DirEntry[];
   readonly vanished: readonly string[];
-  readonly contents: readonly (SmallFile | null)[];
+  /** The small changed files read with the listing, and per entry its file in `read` (or -1). */
+  readonly read: FileBatch | undefined;
+  readonly fileOf: Int32Array;
   release(): void;
 }
-
-/** A small file as read by a worker, or the error reading it gave. */
-export type SmallFile =
-  { readonly size: number; readonly pieces: readonly FilePiece[] } | { readonly error: Error };
 
 interface Job {
   readonly worker: PoolWorker;
@@ -99,13 +89,17 @@ export class ReadPool {
       (job) => ({ type: "dir", job, path, ...(read === undefined ? {} : { read }) }),
       (message, done, _fail, _job, worker) => {
         if (message.type !== "dir") return;
-        const { buffer } = message;
+        const { buffer, listing } = message;
+        const fileOf = new Int32Array(listing.names.length).fill(-1);
+        message.readAt?.forEach((entry, k) => (fileOf[entry] = k));
         done({
-          entries: message.entries,
+          entries: entriesOf(listing),
           vanished: message.vanished,
-          contents: (message.contents ?? []).map((c) =>
-            c === null || buffer === undefined ? null : smallFile(c, buffer),
-          ),
+          read:
+            buffer === undefined || message.read === undefined
+              ? undefined
+              : new FileBatch(message.read, buffer),
+          fileOf,
           release: () => {
             if (buffer !== undefined) worker.returned.push(buffer);
           },
@@ -131,17 +125,14 @@ export class ReadPool {
    */
   readSmall(
     files: readonly { path: string; size: number }[],
-  ): Promise<{ files: SmallFile[]; release(): void }> {
+  ): Promise<{ read: FileBatch; release: () => void }> {
     return this.request(
       false,
       (job) => ({ type: "small", job, files }),
       (message, done, _fail, job, worker) => {
         if (message.type !== "small") return;
         const { buffer } = message;
-        done({
-          files: message.files.map((f) => smallFile(f, buffer)),
-          release: () => worker.returned.push(buffer),
-        });
+        done({ read: new FileBatch(message.read, buffer), release: () => worker.returned.push(buffer) });
       },
     );
   }
@@ -242,15 +233,6 @@ function post(worker: PoolWorker, message: ToWorker, transfer: ArrayBuffer[] = [
     ...transfer,
     ...recycled,
   ]);
-}
-
-function toError(wire: WireError): Error {
-  return Object.assign(new Error(wire.message), wire.code === undefined ? {} : { code: wire.code });
-}
-
-function smallFile(result: SmallFileResult, buffer: ArrayBuffer): SmallFile {
-  if ("error" in result) return { error: toError(result.error) };
-  return { size: result.size, pieces: result.pieces.map((p) => filePiece(p, buffer)) };
 }
 
 function filePiece(piece: WirePiece, buffer: ArrayBuffer): FilePiece {

@@ -19,7 +19,7 @@ export interface ReadWorkerData {
 /** One entry of a directory, as lstat saw it. Times and inode numbers are decimal strings. */
 export interface DirEntry {
   readonly name: string;
-  readonly type: "dir" | "file" | "symlink" | "other";
+  readonly type: EntryType;
   readonly mode: number;
   readonly uid: number;
   readonly gid: number;
@@ -33,7 +33,28 @@ export interface DirEntry {
   readonly target?: string;
 }
 
-/** A piece of a file as a worker sends it: a chunk (id and its bytes in the batch buffer) or a hole. */
+export type EntryType = "dir" | "file" | "symlink" | "other";
+export const ENTRY_TYPES: readonly EntryType[] = ["dir", "file", "symlink", "other"];
+
+/**
+ * A directory's entries in columns. A listing is one message per directory of thousands of
+ * files; sent as objects, each entry cost the receiving thread a dozen allocations to
+ * deserialise (most of a small-file backup's garbage), as columns a few strings.
+ */
+export interface WireListing {
+  readonly names: readonly string[];
+  /** Per entry, `ENTRY_FIELDS` numbers: type (index in ENTRY_TYPES), mode, uid, gid, size, nlink. */
+  readonly nums: Float64Array;
+  readonly mtimes: readonly string[];
+  readonly ctimes: readonly string[];
+  readonly inos: readonly string[];
+  readonly devs: readonly string[];
+  /** Symlinks' targets, by entry position. */
+  readonly targets: Readonly<Record<number, string>>;
+}
+export const ENTRY_FIELDS = 6;
+
+/** A piece of a large file as a worker sends it: a chunk (id and its bytes in the batch buffer) or a hole. */
 export type WirePiece =
   | {
       readonly id: string;
@@ -49,9 +70,25 @@ export interface WireError {
   readonly message: string;
 }
 
-/** What became of one small file: its size and pieces, or why it could not be read. */
-export type SmallFileResult =
-  { readonly size: number; readonly pieces: readonly WirePiece[] } | { readonly error: WireError };
+/**
+ * Small files read whole, in columns, their chunks already in stored form (compressed,
+ * sealed) in the batch's buffer; aligned with the files asked for.
+ */
+export interface WireFiles {
+  /** Per file, `FILE_FIELDS` numbers: bytes read (-1 when it failed: see `errors`), first piece, pieces, first id. */
+  readonly files: Float64Array;
+  /**
+   * Per piece, `PIECE_FIELDS` numbers: offset of its stored bytes in the buffer (-1 for a hole),
+   * stored length (a hole's size), raw length, stored compression.
+   */
+  readonly pieces: Float64Array;
+  /** The chunks' hex ids, 64 characters each, in piece order (holes have none). */
+  readonly ids: string;
+  readonly errors: Readonly<Record<number, WireError>>;
+}
+export const FILE_FIELDS = 4;
+export const PIECE_FIELDS = 4;
+export const ID_CHARS = 64;
 
 /**
  * With a directory listing, read its small files too, unless their metadata matches the parent
@@ -67,11 +104,14 @@ export interface DirRead {
 }
 
 /** What decides that a file is unchanged since the parent snapshot (besides its chunks being stored). */
-export function identityKey(
-  e: { readonly size: number; readonly mtimeNs: string; readonly ino: string; readonly ctimeNs: string },
+export function identityOf(
+  size: number,
+  mtimeNs: string,
+  ino: string,
+  ctimeNs: string,
   ignoreInode: boolean,
 ): string {
-  return ignoreInode ? `${e.size}:${e.mtimeNs}` : `${e.size}:${e.mtimeNs}:${e.ino}:${e.ctimeNs}`;
+  return ignoreInode ? `${size}:${mtimeNs}` : `${size}:${mtimeNs}:${ino}:${ctimeNs}`;
 }
 
 /** Every message may hand back buffers the main thread is done with (`recycled`). */
@@ -92,22 +132,18 @@ export type ToWorker = (
 ) & { readonly recycled?: readonly ArrayBuffer[] };
 
 export type FromWorker =
-  /** With `read`: the small files read (`contents`, aligned with `entries`) in `buffer`. */
+  /** With `read`: the small files read (`read.files` aligned with `readAt`, entry positions) in `buffer`. */
   | {
       readonly type: "dir";
       readonly job: number;
-      readonly entries: readonly DirEntry[];
+      readonly listing: WireListing;
       readonly vanished: readonly string[];
       readonly buffer?: ArrayBuffer;
-      readonly contents?: readonly (SmallFileResult | null)[];
+      readonly read?: WireFiles;
+      readonly readAt?: Int32Array;
     }
-  /** Per file: its pieces in `buffer`, or why it could not be read. */
-  | {
-      readonly type: "small";
-      readonly job: number;
-      readonly buffer: ArrayBuffer;
-      readonly files: readonly SmallFileResult[];
-    }
+  /** The files asked for, read, in `buffer`. */
+  | { readonly type: "small"; readonly job: number; readonly buffer: ArrayBuffer; readonly read: WireFiles }
   /** The next pieces of a large file; `size` (bytes read in all) comes with the last batch. */
   | {
       readonly type: "file";

@@ -14,14 +14,17 @@ import { BufferPool } from "./buffer-pool.js";
 import { release } from "./release.js";
 import { cutterOf } from "../repo-cutter.js";
 import {
-  identityKey,
-  type DirEntry,
+  ENTRY_FIELDS,
+  FILE_FIELDS,
+  PIECE_FIELDS,
+  identityOf,
   type DirRead,
   type FromWorker,
   type ReadWorkerData,
-  type SmallFileResult,
   type ToWorker,
   type WireError,
+  type WireFiles,
+  type WireListing,
   type WirePiece,
 } from "./read-protocol.js";
 
@@ -51,9 +54,16 @@ function wireError(err: unknown): WireError {
 }
 
 function listDir(job: number, path: string, read: DirRead | undefined): void {
-  const entries: DirEntry[] = [];
+  const all = readdirSync(path).sort();
+  const names: string[] = [];
   const vanished: string[] = [];
-  for (const name of readdirSync(path).sort()) {
+  let nums = new Float64Array(all.length * ENTRY_FIELDS);
+  const mtimes: string[] = [];
+  const ctimes: string[] = [];
+  const inos: string[] = [];
+  const devs: string[] = [];
+  const targets: Record<number, string> = {};
+  for (const name of all) {
     let st;
     try {
       st = lstatSync(childPath(path, name), { bigint: true });
@@ -64,42 +74,57 @@ function listDir(job: number, path: string, read: DirRead | undefined): void {
       }
       throw err;
     }
-    const type = st.isDirectory() ? "dir" : st.isFile() ? "file" : st.isSymbolicLink() ? "symlink" : "other";
-    entries.push({
-      name,
-      type,
-      mode: Number(st.mode & 0o7777n),
-      uid: Number(st.uid),
-      gid: Number(st.gid),
-      mtimeNs: String(st.mtimeNs),
-      ctimeNs: String(st.ctimeNs),
-      size: Number(st.size),
-      ino: String(st.ino),
-      dev: String(st.dev),
-      nlink: Number(st.nlink),
-      ...(type === "symlink" ? { target: readlinkSync(childPath(path, name)) } : {}),
-    });
+    const i = names.length;
+    const type = st.isDirectory() ? 0 : st.isFile() ? 1 : st.isSymbolicLink() ? 2 : 3;
+    const at = i * ENTRY_FIELDS;
+    nums[at] = type;
+    nums[at + 1] = Number(st.mode & 0o7777n);
+    nums[at + 2] = Number(st.uid);
+    nums[at + 3] = Number(st.gid);
+    nums[at + 4] = Number(st.size);
+    nums[at + 5] = Number(st.nlink);
+    names.push(name);
+    mtimes.push(String(st.mtimeNs));
+    ctimes.push(String(st.ctimeNs));
+    inos.push(String(st.ino));
+    devs.push(String(st.dev));
+    if (type === 2) targets[i] = readlinkSync(childPath(path, name));
   }
-  if (read === undefined) return send({ type: "dir", job, entries, vanished });
+  if (names.length < all.length) nums = nums.slice(0, names.length * ENTRY_FIELDS);
+  const listing: WireListing = { names, nums, mtimes, ctimes, inos, devs, targets };
+  if (read === undefined) return send({ type: "dir", job, listing, vanished }, [nums.buffer]);
   // Read the small files whose metadata differs from the parent snapshot's, within the budget.
   const wanted: { path: string; size: number }[] = [];
   const at: number[] = [];
   let budget = read.budget;
-  for (const [i, e] of entries.entries()) {
-    if (e.type !== "file" || e.nlink > 1 || e.size > read.limit || e.size > budget) continue;
-    if (read.hints[e.name] === identityKey(e, read.ignoreInode)) continue;
-    wanted.push({ path: childPath(path, e.name), size: e.size });
+  for (let i = 0; i < names.length; i++) {
+    const size = nums[i * ENTRY_FIELDS + 4]!;
+    if (nums[i * ENTRY_FIELDS] !== 1 || nums[i * ENTRY_FIELDS + 5]! > 1) continue;
+    if (size > read.limit || size > budget) continue;
+    const name = names[i]!;
+    if (read.hints[name] === identityOf(size, mtimes[i]!, inos[i]!, ctimes[i]!, read.ignoreInode)) continue;
+    wanted.push({ path: childPath(path, name), size });
     at.push(i);
-    budget -= e.size;
+    budget -= size;
   }
   const { buffer, files } = readFiles(wanted);
-  const contents: (SmallFileResult | null)[] = entries.map(() => null);
-  for (const [j, i] of at.entries()) contents[i] = files[j]!;
-  send({ type: "dir", job, entries, vanished, buffer, contents }, [buffer]);
+  const readAt = Int32Array.from(at);
+  send({ type: "dir", job, listing, vanished, buffer, read: files, readAt }, [
+    buffer,
+    nums.buffer,
+    ...transferablesOf(files),
+    readAt.buffer,
+  ]);
+}
+
+/** Where `cut` puts what it finds: a chunk (its hex id and place in the buffer) or a hole. */
+interface PieceSink {
+  chunk(id: string, offset: number, length: number): void;
+  hole(length: number): void;
 }
 
 /** Cuts `buf[start, end)` into pieces, hashing the chunks; returns where it stopped. */
-function cut(buf: Uint8Array, start: number, end: number, eof: boolean, pieces: WirePiece[]): number {
+function cut(buf: Uint8Array, start: number, end: number, eof: boolean, sink: PieceSink): number {
   let at = start;
   for (
     let piece = nextPiece(cutter, buf, at, end, eof);
@@ -107,36 +132,68 @@ function cut(buf: Uint8Array, start: number, end: number, eof: boolean, pieces: 
     piece = nextPiece(cutter, buf, at, end, eof)
   ) {
     if ("hole" in piece) {
-      pieces.push({ hole: piece.hole });
+      sink.hole(piece.hole);
       at += piece.hole;
     } else {
-      const id = sha256Hex(buf.subarray(at, at + piece.chunk));
-      pieces.push({ id, offset: at, length: piece.chunk });
+      sink.chunk(sha256Hex(buf.subarray(at, at + piece.chunk)), at, piece.chunk);
       at += piece.chunk;
     }
   }
   return at;
 }
 
+/** A large file's batch of pieces, as objects (a few per MiB). */
+class PieceList implements PieceSink {
+  readonly pieces: WirePiece[] = [];
+  chunk(id: string, offset: number, length: number): void {
+    this.pieces.push({ id, offset, length });
+  }
+  hole(length: number): void {
+    this.pieces.push({ hole: length });
+  }
+}
+
+/** Small files' pieces in columns (see WireFiles): plaintext offsets until `encodeAll`. */
+class PieceColumns implements PieceSink {
+  readonly pieces: number[] = [];
+  readonly ids: string[] = [];
+  chunk(id: string, offset: number, length: number): void {
+    this.pieces.push(offset, length, length, StoredCompression.None);
+    this.ids.push(id);
+  }
+  hole(length: number): void {
+    this.pieces.push(-1, length, length, StoredCompression.None);
+  }
+}
+
 /**
- * Reads whole small files into one buffer. One read of `size + 1` bytes tells a file that is
+ * Reads small files in one batch. One read of `size + 1` bytes tells a file that is
  * as lstat saw it (or shorter) from one that grew since, which is then read to its end.
  */
 function readSmall(job: number, list: readonly { path: string; size: number }[]): void {
   const { buffer, files } = readFiles(list);
-  send({ type: "small", job, buffer, files }, [buffer]);
+  send({ type: "small", job, buffer, read: files }, [buffer, ...transferablesOf(files)]);
+}
+
+function transferablesOf(files: WireFiles): ArrayBuffer[] {
+  return [files.files.buffer as ArrayBuffer, files.pieces.buffer as ArrayBuffer];
 }
 
 function readFiles(list: readonly { path: string; size: number }[]): {
   buffer: ArrayBuffer;
-  files: SmallFileResult[];
+  files: WireFiles;
 } {
   let buf = buffers.take(list.reduce((n, f) => n + f.size + 1, 0));
   let used = 0;
-  const out: SmallFileResult[] = [];
-  for (const file of list) {
+  const files = new Float64Array(list.length * FILE_FIELDS);
+  const columns = new PieceColumns();
+  const errors: Record<number, WireError> = {};
+  for (let k = 0; k < list.length; k++) {
+    const file = list[k]!;
     let fd: number | undefined;
     const start = used;
+    const firstPiece = columns.pieces.length;
+    const firstId = columns.ids.length;
     try {
       fd = openSync(file.path, "r");
       let want = file.size + 1;
@@ -147,34 +204,33 @@ function readFiles(list: readonly { path: string; size: number }[]): {
         if (n < want) break;
         want = Math.max(64 * 1024, fstatSync(fd).size - (used - start) + 1);
       }
-      const pieces: WirePiece[] = [];
-      cut(buf, start, used, true, pieces);
-      out.push({ size: used - start, pieces });
+      cut(buf, start, used, true, columns);
+      files.set(
+        [
+          used - start,
+          firstPiece / PIECE_FIELDS,
+          (columns.pieces.length - firstPiece) / PIECE_FIELDS,
+          firstId,
+        ],
+        k * FILE_FIELDS,
+      );
     } catch (err) {
       used = start;
-      out.push({ error: wireError(err) });
+      columns.pieces.length = firstPiece;
+      columns.ids.length = firstId;
+      files.set([-1, firstPiece / PIECE_FIELDS, 0, firstId], k * FILE_FIELDS);
+      errors[k] = wireError(err);
     } finally {
       if (fd !== undefined) closeSync(fd);
     }
   }
-  if (storedAsIs) markStored(out);
-  else {
+  const pieces = Float64Array.from(columns.pieces);
+  if (!storedAsIs) {
     const plain = buf;
-    buf = encodeAll(plain, used, out);
+    buf = encodeAll(plain, used, pieces);
     buffers.recycle(plain.buffer as ArrayBuffer);
   }
-  return { buffer: buf.buffer as ArrayBuffer, files: out };
-}
-
-/** Marks small files' chunks as stored as they are (no key, no compression): no copy. */
-function markStored(results: SmallFileResult[]): void {
-  for (const [i, result] of results.entries()) {
-    if ("error" in result) continue;
-    const pieces = result.pieces.map((p): WirePiece =>
-      "hole" in p ? p : { ...p, stored: { rawLength: p.length, compression: StoredCompression.None } },
-    );
-    results[i] = { size: result.size, pieces };
-  }
+  return { buffer: buf.buffer as ArrayBuffer, files: { files, pieces, ids: columns.ids.join(""), errors } };
 }
 
 /**
@@ -184,29 +240,22 @@ function markStored(results: SmallFileResult[]): void {
  * encoded by the main thread, once it knows they are new: a changed disk image is mostly known
  * chunks.)
  */
-function encodeAll(plain: Uint8Array, used: number, results: SmallFileResult[]): Buffer {
+function encodeAll(plain: Uint8Array, used: number, pieces: Float64Array): Buffer {
   let out = buffers.take(used + 64 * 1024);
   let at = 0;
-  for (const [i, result] of results.entries()) {
-    if ("error" in result) continue;
-    const pieces = result.pieces.map((p): WirePiece => {
-      if ("hole" in p) return p;
-      const encoded = encodeBlobSync(plain.subarray(p.offset, p.offset + p.length), encoding);
-      if (out.length - at < encoded.length) out = buffers.grow(out, at, at + encoded.length);
-      const offset = at;
-      for (const part of encoded.parts) {
-        out.set(part, at);
-        at += part.byteLength;
-      }
-      if (encoded.owned === true) for (const part of encoded.parts) release(part);
-      return {
-        id: p.id,
-        offset,
-        length: encoded.length,
-        stored: { rawLength: p.length, compression: encoded.compression },
-      };
-    });
-    results[i] = { size: result.size, pieces };
+  for (let p = 0; p < pieces.length; p += PIECE_FIELDS) {
+    const offset = pieces[p]!;
+    if (offset < 0) continue; // a hole
+    const encoded = encodeBlobSync(plain.subarray(offset, offset + pieces[p + 1]!), encoding);
+    if (out.length - at < encoded.length) out = buffers.grow(out, at, at + encoded.length);
+    pieces[p] = at;
+    pieces[p + 1] = encoded.length;
+    pieces[p + 3] = encoded.compression;
+    for (const part of encoded.parts) {
+      out.set(part, at);
+      at += part.byteLength;
+    }
+    if (encoded.owned === true) for (const part of encoded.parts) release(part);
   }
   return out;
 }
@@ -228,8 +277,9 @@ async function readLarge(job: number, path: string): Promise<void> {
         end += n;
         size += n;
       }
-      const pieces: WirePiece[] = [];
-      const stop = cut(buf, 0, end, eof, pieces);
+      const list = new PieceList();
+      const stop = cut(buf, 0, end, eof, list);
+      const { pieces } = list;
       const done = eof && stop === end;
       const next = done ? undefined : buffers.take(batchSize);
       next?.set(buf.subarray(stop, end));
