@@ -34,6 +34,18 @@ export interface MoverForgetResult {
   readonly untouched: number;
 }
 
+/** `ferry mover prune --json`: what the scheduled prune reports in the repository's status. */
+export interface MoverPruneResult {
+  readonly type: "result";
+  readonly command: "prune";
+  readonly snapshots: number;
+  readonly packsRemoved: number;
+  readonly packsRepacked: number;
+  readonly bytesRemoved: number;
+  readonly bytesWritten: number;
+  readonly unusedBytesAfter: number;
+}
+
 export interface MoverError {
   readonly type: "error";
   readonly code: string;
@@ -41,7 +53,7 @@ export interface MoverError {
 }
 
 export type MoverLine =
-  MoverProgress | MoverBackupResult | MoverRestoreResult | MoverForgetResult | MoverError;
+  MoverProgress | MoverBackupResult | MoverRestoreResult | MoverForgetResult | MoverPruneResult | MoverError;
 
 /** One line of mover output, or undefined when it is not a mover object. */
 export function parseMoverLine(line: string): MoverLine | undefined {
@@ -88,6 +100,18 @@ export function parseMoverLine(line: string): MoverLine | undefined {
       keptCount: num("keptCount"),
       removedCount: o["removedCount"],
       untouched: num("untouched"),
+    };
+  }
+  if (o["type"] === "result" && o["command"] === "prune" && typeof o["packsRemoved"] === "number") {
+    return {
+      type: "result",
+      command: "prune",
+      snapshots: num("snapshots"),
+      packsRemoved: o["packsRemoved"],
+      packsRepacked: num("packsRepacked"),
+      bytesRemoved: num("bytesRemoved"),
+      bytesWritten: num("bytesWritten"),
+      unusedBytesAfter: num("unusedBytesAfter"),
     };
   }
   if (o["type"] === "error" && typeof o["message"] === "string") {

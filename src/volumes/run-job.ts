@@ -34,8 +34,8 @@ export async function runMoverJob(options: RunJobOptions): Promise<MoverLine> {
   const timeout = options.timeoutMs ?? 6 * 3600_000;
   for (;;) {
     if (options.signal?.aborted === true) throw new FerryError("Aborted", `aborted while Job ${name} ran`);
-    const current = await client.get(ref);
-    if (current === undefined) {
+    const state = await inspectMoverJob(client, namespace, name);
+    if (state.state === "missing") {
       throw new FerryError(
         "Aborted",
         `mover Job ${namespace}/${name} on ${client.name} was deleted while it ran`,
@@ -44,21 +44,17 @@ export async function runMoverJob(options: RunJobOptions): Promise<MoverLine> {
         },
       );
     }
-    const conditions = conditionsOf(current);
-    const pod = await latestPod(client, namespace, name);
-    if (conditions.has("Complete") || conditions.has("Failed")) {
-      const line = pod === undefined ? undefined : terminationLine(pod);
-      if (conditions.has("Complete") && line !== undefined && line.type === "result") return line;
-      const why =
-        line?.type === "error"
-          ? `${line.code}: ${line.message}`
-          : pod === undefined
-            ? "no pod"
-            : (terminationMessage(pod) ?? "no termination message");
-      throw new FerryError("Remote", `mover Job ${namespace}/${name} on ${client.name} failed: ${why}`, {
-        data: { job: name },
-      });
+    if (state.state === "succeeded") return state.result;
+    if (state.state === "failed") {
+      throw new FerryError(
+        "Remote",
+        `mover Job ${namespace}/${name} on ${client.name} failed: ${state.why}`,
+        {
+          data: { job: name, ...(state.code === undefined ? {} : { moverCode: state.code }) },
+        },
+      );
     }
+    const pod = state.pod;
     if (pod !== undefined && options.onProgress !== undefined && podRunning(pod)) {
       const log = await client.podLog(namespace, pod.metadata.name, { tailLines: 5 }).catch(() => "");
       const progress = lastProgress(log);
@@ -72,6 +68,36 @@ export async function runMoverJob(options: RunJobOptions): Promise<MoverLine> {
     }
     await clock.sleep(options.pollMs ?? 250, options.signal);
   }
+}
+
+/** Where a mover Job stands, looked at once (for callers that do not wait for it). */
+export type MoverJobState =
+  | { readonly state: "missing" }
+  | { readonly state: "running"; readonly pod?: KubeObject }
+  | { readonly state: "succeeded"; readonly result: MoverLine & { readonly type: "result" } }
+  | { readonly state: "failed"; readonly why: string; readonly code?: string };
+
+/**
+ * Looks at a mover Job once: gone, still running, or finished with the mover's result (read
+ * from the termination message) or with why it failed (the mover's error code when it said).
+ */
+export async function inspectMoverJob(
+  client: ClusterClient,
+  namespace: string,
+  name: string,
+): Promise<MoverJobState> {
+  const current = await client.get({ apiVersion: "batch/v1", kind: "Job", namespace, name });
+  if (current === undefined) return { state: "missing" };
+  const conditions = conditionsOf(current);
+  const pod = await latestPod(client, namespace, name);
+  if (!conditions.has("Complete") && !conditions.has("Failed"))
+    return pod === undefined ? { state: "running" } : { state: "running", pod };
+  const line = pod === undefined ? undefined : terminationLine(pod);
+  if (conditions.has("Complete") && line?.type === "result") return { state: "succeeded", result: line };
+  if (line?.type === "error")
+    return { state: "failed", why: `${line.code}: ${line.message}`, code: line.code };
+  const why = pod === undefined ? "no pod" : (terminationMessage(pod) ?? "no termination message");
+  return { state: "failed", why };
 }
 
 function conditionsOf(job: KubeObject): Set<string> {

@@ -23,6 +23,7 @@ import {
 } from "../reconcile/report.js";
 import type { ReconcileAction, ReconcilePlan, StatusRecords } from "../reconcile/types.js";
 import { checkpointQueue, type CheckpointPort, type CheckpointQueue } from "./checkpoints.js";
+import { maintainRepositoryAction } from "./maintain-repository.js";
 import { remediateRun } from "./remediate-run.js";
 import { deleteVolumeReplication, replicateVolumes, type ExecutorVolumes } from "./replicate-volumes.js";
 import { readInventory, writtenObjects } from "./inventory.js";
@@ -160,6 +161,10 @@ async function execute(
     }
     case "delete-replication": {
       const done = await deleteVolumeReplication(action, files, deps);
+      return { action: action.type, path: action.path, ...done };
+    }
+    case "maintain-repository": {
+      const done = await maintainRepositoryAction(action, commit, files, deps);
       return { action: action.type, path: action.path, ...done };
     }
   }

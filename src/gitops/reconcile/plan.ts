@@ -8,6 +8,7 @@ import { compilePolicy } from "../../schedule/compile.js";
 import { dueRuns } from "../../schedule/due.js";
 import type { PolicyType, Problem } from "../../manifests/types.js";
 import type { ScheduleHistory } from "../../engine/status/schedule-history.js";
+import { initialMaintenanceStatus, pruneDue } from "../../volumes/maintenance.js";
 import { statusReportPath } from "../git/status-layout.js";
 import { compareInventory, sameDrift } from "./drift.js";
 import type { MigrationReport, Report, ScheduleReport } from "./report.js";
@@ -117,6 +118,23 @@ export function planReconcile(input: PlanInput): ReconcilePlan {
       specHash: specHash(spec),
       ...(record?.kind === "VolumeReplication" ? { status: record.status } : {}),
     });
+  }
+
+  for (const object of input.load.state.list("ReplicationRepository")) {
+    const { metadata, spec } = object.manifest;
+    if (spec.maintenance === undefined) continue;
+    const path = reportPath("ReplicationRepository", metadata);
+    desired.add(path);
+    const record = records.get(path);
+    const hash = specHash(spec.maintenance);
+    const status =
+      record?.kind === "ReplicationRepository" ? record.status : initialMaintenanceStatus(input.now);
+    const act =
+      record?.kind !== "ReplicationRepository" ||
+      record.specHash !== hash ||
+      status.running !== undefined ||
+      pruneDue({ repository: metadata.name, maintenance: spec.maintenance, status, now: input.now });
+    if (act) actions.push({ type: "maintain-repository", path, object, specHash: hash, status });
   }
 
   for (const [path, report] of [...records.entries()].sort(([a], [b]) => (a < b ? -1 : 1))) {

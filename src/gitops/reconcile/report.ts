@@ -9,6 +9,7 @@ import { parse } from "yaml";
 import { renderStatusYaml } from "../../engine/status/render-yaml.js";
 import type { ScheduleState } from "../../engine/run/run-schedules.js";
 import type { Problem, VolumeReplicationSpec } from "../../manifests/types.js";
+import type { RepositoryMaintenanceStatus } from "../../volumes/maintenance.js";
 import type { VolumeReplicationStatus } from "../../volumes/types.js";
 import type { DriftItem, InventoryItem } from "./drift.js";
 
@@ -72,7 +73,20 @@ export interface VolumeReplicationReport {
   readonly remediation?: RemediationRecord;
 }
 
-export type Report = MigrationReport | ScheduleReport | ValidationReport | VolumeReplicationReport;
+/** The report of a ReplicationRepository with `spec.maintenance`: its scheduled prune. */
+export interface RepositoryReport {
+  readonly kind: "ReplicationRepository";
+  readonly name: string;
+  /** Repositories are not namespaced, and a prune proposes no remediation. */
+  readonly namespace?: undefined;
+  readonly remediation?: undefined;
+  readonly source?: { readonly file?: string; readonly commit?: string };
+  readonly specHash?: string;
+  readonly status: RepositoryMaintenanceStatus;
+}
+
+export type Report =
+  MigrationReport | ScheduleReport | ValidationReport | VolumeReplicationReport | RepositoryReport;
 
 /** Deterministic YAML for a report. */
 export function renderReport(report: Report): string {
@@ -107,6 +121,16 @@ export function renderReport(report: Report): string {
       spec: report.spec,
       status: report.status,
       remediation: report.remediation,
+    });
+  }
+  if (report.kind === "ReplicationRepository") {
+    return renderStatusYaml({
+      apiVersion: REPORT_API_VERSION,
+      kind: report.kind,
+      metadata,
+      source: report.source,
+      specHash: report.specHash,
+      status: report.status,
     });
   }
   if (report.kind === "MigrationSchedule") {
@@ -183,6 +207,17 @@ export function parseReport(text: string): Report | undefined {
         spec: d["spec"] as VolumeReplicationSpec,
         status: d["status"] as VolumeReplicationStatus,
         ...(d["remediation"] === undefined ? {} : { remediation: d["remediation"] as RemediationRecord }),
+      };
+    }
+    case "ReplicationRepository": {
+      const status = d["status"] as Partial<RepositoryMaintenanceStatus> | undefined;
+      if (name === undefined || typeof status?.since !== "string") return undefined;
+      return {
+        kind: "ReplicationRepository",
+        name,
+        ...specHash,
+        ...(d["source"] === undefined ? {} : { source: d["source"] as MigrationReport["source"] & object }),
+        status: status as RepositoryMaintenanceStatus,
       };
     }
     case "Migration":

@@ -6,10 +6,12 @@ import type {
   Migration,
   MigrationSchedule,
   Problem,
+  ReplicationRepository,
   SchedulePolicy,
   VolumeGroup,
   VolumeReplication,
 } from "../../manifests/types.js";
+import type { RepositoryMaintenanceStatus } from "../../volumes/maintenance.js";
 import type { VolumeReplicationStatus } from "../../volumes/types.js";
 import type { DriftItem, LiveFingerprints } from "./drift.js";
 import type { Report } from "./report.js";
@@ -84,6 +86,18 @@ export type ReconcileAction =
       readonly replication: VolumeReplication;
       readonly status: VolumeReplicationStatus;
       readonly remediationBranch?: string;
+    }
+  | {
+      /**
+       * A repository's scheduled prune: record a new schedule, look at a running prune Job, or
+       * start a due one (a locked repository keeps it due, so the next reconcile retries).
+       */
+      readonly type: "maintain-repository";
+      readonly path: string;
+      readonly object: LoadedObject<ReplicationRepository>;
+      readonly specHash: string;
+      /** The status the last reconcile wrote, or a new one starting now. */
+      readonly status: RepositoryMaintenanceStatus;
     }
   | {
       readonly type: "forget";
