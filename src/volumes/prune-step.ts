@@ -58,6 +58,8 @@ export async function maintainRepository(
         )
         .catch(() => undefined);
     }
+    // The outcome is this reconcile's news; a prune that met a lock starts again at the next one.
+    return status;
   }
   const now = clock.now();
   if (!pruneDue({ repository: input.repository, maintenance, status, now })) return status;
