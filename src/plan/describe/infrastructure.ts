@@ -8,6 +8,7 @@ import type {
 import { compilePolicy } from "../../schedule/compile.js";
 import { describePolicy, describePolicyChange } from "../../schedule/describe.js";
 import type { ObjectDiff, PlannedAction } from "../types.js";
+import { describeMaintenanceChange, maintenanceText } from "./maintenance.js";
 import { changedFields } from "./migration.js";
 import { action, list, nextRunSentence, referencesTo, title, type DescribeContext } from "./context.js";
 
@@ -93,11 +94,18 @@ function storageText(r: ReplicationRepository): string {
 export function describeRepository(diff: ObjectDiff, ctx: DescribeContext): PlannedAction {
   const head = diff.head as ReplicationRepository | undefined;
   const base = diff.base as ReplicationRepository | undefined;
-  if (diff.change === "added" && head) return action(diff, `${title(head)} is new: ${storageText(head)}.`);
+  if (diff.change === "added" && head) {
+    const prune = maintenanceText(head.spec.maintenance);
+    return action(diff, `${title(head)} is new: ${storageText(head)}${prune === "" ? "" : `; ${prune}`}.`);
+  }
   if (diff.change === "removed" && base) {
     return stillReferenced(diff, ctx, `${title(base)} removed: the data stored in it is not deleted.`);
   }
   if (!head || !base) return action(diff, `${diff.key.kind} ${diff.key.name} changed.`);
+  const maintenance = describeMaintenanceChange(base, head);
+  if (maintenance !== undefined && storageText(head) === storageText(base)) {
+    return action(diff, `${title(head)}: ${maintenance}.`);
+  }
   return action(
     diff,
     `${title(head)}: new runs use ${storageText(head)} (was ${storageText(base)}); data already stored stays where it is.`,

@@ -197,6 +197,16 @@ describe("describeActions", () => {
       ],
     ],
     [
+      "a repository given a prune schedule",
+      edit(base, "ReplicationRepository", "default", (m) => {
+        spec(m)["maintenance"] = { pruneSchedule: "0 3 * * 0", cluster: "east-1", maxUnused: "10%" };
+        return m;
+      }),
+      [
+        /^ReplicationRepository default: now pruned on cron "0 3 \* \* 0" by a Job on east-1 in namespace default, repacking packs more than 10% unused; while a prune runs, backups and restores through it are refused (cycles resume after it)\.$/,
+      ],
+    ],
+    [
       "a repository moving to S3",
       edit(base, "ReplicationRepository", "default", (m) => {
         spec(m)["filesystem"] = undefined;
