@@ -203,7 +203,7 @@ describe("describeActions", () => {
         return m;
       }),
       [
-        /^ReplicationRepository default: now pruned on cron "0 3 \* \* 0" by a Job on east-1 in namespace default, repacking packs more than 10% unused; while a prune runs, backups and restores through it are refused (cycles resume after it)\.$/,
+        /^ReplicationRepository default: now pruned on cron "0 3 \* \* 0" by a Job on east-1 in namespace default, repacking packs more than 10% unused; while a prune runs, backups and restores through it are refused \(cycles resume after it\)\.$/,
       ],
     ],
     [
