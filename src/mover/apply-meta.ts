@@ -1,3 +1,4 @@
+import { chmodSync, lchownSync, lutimesSync } from "node:fs";
 import { chmod, lchown, lutimes } from "node:fs/promises";
 
 /** Metadata restore applies once contents are in place. */
@@ -22,6 +23,17 @@ export async function applyMeta(
   if (!options.symlink) await chmod(path, meta.mode);
   // Access time is not recorded (see tree.ts); it is set to the modification time.
   await lutimes(path, nsToSeconds(meta.mtime), nsToSeconds(meta.mtime));
+}
+
+/** `applyMeta` with blocking calls, for a worker thread. */
+export function applyMetaSync(
+  path: string,
+  meta: Meta,
+  options: { readonly symlink: boolean; readonly asRoot: boolean },
+): void {
+  if (options.asRoot) lchownSync(path, meta.uid, meta.gid);
+  if (!options.symlink) chmodSync(path, meta.mode);
+  lutimesSync(path, nsToSeconds(meta.mtime), nsToSeconds(meta.mtime));
 }
 
 /**

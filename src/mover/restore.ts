@@ -1,4 +1,4 @@
-import { link, lstat, mkdir, open, readdir, rm, symlink } from "node:fs/promises";
+import { link, lstat, mkdir, readdir, rm, symlink } from "node:fs/promises";
 import { join } from "node:path";
 import { systemClock, type Clock } from "../core/clock.js";
 import { FerryError } from "../core/errors.js";
@@ -6,13 +6,12 @@ import type { ProgressSink } from "../core/progress.js";
 import type { RepositoryKey } from "../repository/crypto.js";
 import type { ObjectStore } from "../repository/object-store.js";
 import { applyMeta, type Meta } from "./apply-meta.js";
-import { IoBatch } from "./io-batch.js";
 import { MoverRepository } from "./repository.js";
 import type { BlobLocation } from "./repo-index.js";
 import { loadSnapshot } from "./snapshot.js";
 import { recoverSwap, stagingPath, swapInto } from "./swap.js";
 import { decodeTree, type FileNode, type TreeNode } from "./tree.js";
-import { writePacks, type PackPlan } from "./restore-packs.js";
+import { PackWriter, type FileMeta, type PackPlan } from "./restore-packs.js";
 import type { ChunkTarget } from "./workers/restore-protocol.js";
 
 /**
@@ -32,6 +31,8 @@ export interface RestoreOptions {
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ProgressSink;
   readonly clock?: Clock;
+  /** Chunks or files per window of the tree (see WINDOW); small values are for tests. */
+  readonly window?: number;
 }
 
 export interface RestoreResult {
@@ -45,8 +46,14 @@ export interface RestoreResult {
   readonly durationMs: number;
 }
 
-/** Files being created or given their metadata at a time. */
-const IO_IN_FLIGHT = 32;
+/**
+ * A restore works through the snapshot's tree in windows of about this many chunks or files:
+ * it creates them, writes their chunks (each pack fetched once per window) and sets their
+ * metadata, then forgets them; the next window is planned while one is written. Memory stays
+ * bounded whatever the number of files (a plan of the whole tree took ~3 KB per file); since a
+ * backup packs files in walk order, a pack is rarely needed by two windows.
+ */
+const WINDOW = 4096;
 
 /**
  * Restores a snapshot: creates the tree, then fetches each needed pack once and writes its
@@ -69,14 +76,16 @@ export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const run = new RestoreRun(repo, options, clock, mode, dest);
   try {
     await run.materialize(snapshot.tree, dest, "");
-    await run.io.flush();
-    await run.writeChunks();
-    await run.applyAllMeta(dest, snapshot.root);
+    await run.completeWindow();
+    await run.finish();
+    await run.applyDirMetas(dest, snapshot.root);
     if (mode === "swap") await swapInto(dest, options.target);
   } catch (err) {
-    await run.io.flush().catch(() => undefined); // nothing may still be writing into dest
+    await run.finish().catch(() => undefined); // nothing may still be writing into dest
     if (mode === "swap") await rm(dest, { recursive: true, force: true });
     throw err;
+  } finally {
+    await run.writer.close();
   }
   run.report(true);
   return {
@@ -98,15 +107,20 @@ class RestoreRun {
   packsRead = 0;
   private bytesDone = 0;
   private lastReport = 0;
-  /** pack id → blob id → where the blob is and where its plaintext goes. */
-  private readonly plan: PackPlan = new Map();
+  /** This window's chunks: pack id → blob id → where the blob is and where its plaintext goes. */
+  private plan: PackPlan = new Map();
+  private planned = 0;
+  /** The previous window's chunk writes and metadata, under way while this one is created. */
+  private previous: Promise<void> = Promise.resolve();
   /** Packs read for trees (kept in the repository's pack cache until the tree is restored). */
   private readonly treePacks = new Set<string>();
-  private readonly metas: { path: string; meta: Meta; symlink: boolean }[] = [];
+  private metas: FileMeta[] = [];
   private readonly dirMetas: { path: string; meta: Meta }[] = [];
   private readonly asRoot = process.getuid?.() === 0;
-  /** File creation and metadata: many files at a time. */
-  readonly io = new IoBatch(IO_IN_FLIGHT);
+  /** Files of this window still to create (by the workers, in batches). */
+  private creates: { path: string; size: number }[] = [];
+  readonly writer: PackWriter;
+  private readonly window: number;
 
   constructor(
     private readonly repo: MoverRepository,
@@ -114,7 +128,20 @@ class RestoreRun {
     private readonly clock: Clock,
     private readonly mode: RestoreMode,
     private readonly dest: string,
-  ) {}
+  ) {
+    this.window = Math.max(1, options.window ?? WINDOW);
+    this.writer = new PackWriter({
+      store: repo.store,
+      key: repo.key,
+      signal: options.signal,
+      onPack: (done) => {
+        this.packsRead += 1;
+        this.bytesWritten += done.written;
+        this.bytesDone += done.bytes;
+        this.report(false);
+      },
+    });
+  }
 
   /** Creates directories, symlinks, hard links and sized (sparse) files; plans chunk writes. */
   async materialize(treeId: string, dir: string, rel: string): Promise<void> {
@@ -153,11 +180,11 @@ class RestoreRun {
           this.metas.push({ path, meta: node, symlink: true });
           break;
         case "hardlink":
-          await this.io.flush(); // the file it names may still be being created
+          await this.flushCreates(); // the file it names may not be created yet
           await link(join(this.dest, ...node.link.split("/")), path);
           break;
         case "file": {
-          await this.io.add(() => createFile(path, node.size));
+          this.creates.push({ path, size: node.size });
           this.files += 1;
           this.bytesTotal += node.size;
           let offset = 0;
@@ -181,32 +208,46 @@ class RestoreRun {
           break;
         }
       }
+      if (this.planned >= this.window || this.metas.length >= this.window) await this.completeWindow();
     }
   }
 
-  /** Fetches each planned pack once and has a worker thread write its chunks. */
-  async writeChunks(): Promise<void> {
+  /**
+   * Closes the window of files created so far: their chunks are written (each planned pack
+   * fetched once, written by a worker thread), then their owners, modes and times are set —
+   * while the walk creates the next window. One window is written at a time.
+   */
+  async completeWindow(): Promise<void> {
+    await this.flushCreates();
+    // Trees are read through the pack cache; their packs need not stay while data is written.
     for (const pack of this.treePacks) this.repo.forgetPack(pack);
-    await writePacks({
-      store: this.repo.store,
-      key: this.repo.key,
-      plan: this.plan,
-      signal: this.options.signal,
-      onPack: (done) => {
-        this.packsRead += 1;
-        this.bytesWritten += done.written;
-        this.bytesDone += done.bytes;
-        this.report(false);
-      },
-    });
+    this.treePacks.clear();
+    const plan = this.plan;
+    const metas = this.metas;
+    this.plan = new Map();
+    this.metas = [];
+    this.planned = 0;
+    await this.previous;
+    this.previous = (async () => {
+      await this.writer.write(plan);
+      await this.writer.applyMetas(metas, this.asRoot);
+    })();
+    this.previous.catch(() => undefined); // awaited by the next window or by finish
   }
 
-  /** Owners, modes and times: files and links first, then directories deepest first. */
-  async applyAllMeta(root: string, rootMeta: Meta): Promise<void> {
-    for (const m of this.metas) {
-      await this.io.add(() => applyMeta(m.path, m.meta, { symlink: m.symlink, asRoot: this.asRoot }));
-    }
-    await this.io.flush();
+  /** Waits for the last window to be written. */
+  async finish(): Promise<void> {
+    await this.previous;
+  }
+
+  private async flushCreates(): Promise<void> {
+    const creates = this.creates;
+    this.creates = [];
+    await this.writer.createFiles(creates);
+  }
+
+  /** Directories' owners, modes and times, deepest first, once everything inside is written. */
+  async applyDirMetas(root: string, rootMeta: Meta): Promise<void> {
     // Directories were pushed after their contents (post-order), so children come first.
     for (const d of this.dirMetas) await applyMeta(d.path, d.meta, { symlink: false, asRoot: this.asRoot });
     await applyMeta(root, rootMeta, { symlink: false, asRoot: this.asRoot });
@@ -230,6 +271,7 @@ class RestoreRun {
     const planned = blobs.get(blob);
     if (planned === undefined) blobs.set(blob, { at, targets: [target] });
     else planned.targets.push(target);
+    this.planned += 1;
   }
 
   /**
@@ -267,16 +309,6 @@ class RestoreRun {
 
   private check(): void {
     if (this.options.signal?.aborted === true) throw new FerryError("Aborted", "the restore was aborted");
-  }
-}
-
-/** An empty file of `size` bytes (a hole until its chunks are written). */
-async function createFile(path: string, size: number): Promise<void> {
-  const handle = await open(path, "w");
-  try {
-    if (size > 0) await handle.truncate(size);
-  } finally {
-    await handle.close();
   }
 }
 

@@ -4,9 +4,10 @@ import type { RepositoryKey } from "../../repository/crypto.js";
 import {
   encodeJob,
   fromWire,
+  type FsJob,
   type JobResult,
-  type PackJob,
   type PlannedBlob,
+  type RestoreJob,
   type RestoreWorkerData,
 } from "./restore-protocol.js";
 import { spawnModuleWorker } from "./spawn.js";
@@ -19,7 +20,7 @@ export interface PackDone {
 }
 
 interface Job {
-  readonly message: PackJob;
+  readonly message: RestoreJob;
   readonly resolve: (done: PackDone) => void;
   readonly reject: (err: unknown) => void;
 }
@@ -80,6 +81,17 @@ export class RestorePool {
     });
   }
 
+  /** Creates files or sets their metadata (see FsJob) on the first idle worker. */
+  runFs(job: Omit<FsJob, "job">): Promise<void> {
+    if (this.slots.every((s) => s.failed !== undefined)) {
+      return Promise.reject(new FerryError("Internal", `restore workers failed: ${this.failure()}`));
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.waiting.push({ message: { ...job, job: this.nextJob++ }, resolve: () => resolve(), reject });
+      this.dispatch();
+    });
+  }
+
   /** Workers stop before their next blob; their current packs and the waiting ones fail. */
   abort(): void {
     Atomics.store(this.abortFlag, 0, 1);
@@ -99,7 +111,8 @@ export class RestorePool {
       if (slot.failed !== undefined || slot.job !== undefined) continue;
       const job = this.waiting.shift()!;
       slot.job = job;
-      slot.worker.postMessage(job.message, [job.message.pack.buffer as ArrayBuffer]);
+      const { message } = job;
+      slot.worker.postMessage(message, "pack" in message ? [message.pack.buffer as ArrayBuffer] : []);
     }
   }
 

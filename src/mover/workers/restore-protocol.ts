@@ -45,6 +45,27 @@ export interface PackJob {
 
 export const BLOB_FIELDS = 6;
 
+/**
+ * Main thread → worker: create files or set their metadata, a batch at a time, with blocking
+ * calls (through the promise API each call cost the main thread a FileHandle or a thread-pool
+ * round trip: most of a restore of many small files).
+ */
+export interface FsJob {
+  readonly job: number;
+  readonly kind: "create" | "meta";
+  readonly paths: readonly string[];
+  /** create: per path its size. meta: per path, META_FIELDS numbers: mode, uid, gid, symlink (1/0). */
+  readonly nums: Float64Array;
+  /** meta: per path its modification time (nanoseconds, decimal). */
+  readonly mtimes: readonly string[];
+  /** meta: set owners too (only root may give files away). */
+  readonly asRoot: boolean;
+}
+
+export const META_FIELDS = 4;
+
+export type RestoreJob = PackJob | FsJob;
+
 /** The columns of a pack job. */
 export function encodeJob(
   job: number,

@@ -1,10 +1,20 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, ftruncateSync, openSync, writeSync } from "node:fs";
 import { parentPort, workerData } from "node:worker_threads";
 import { FerryError } from "../../core/errors.js";
+import { applyMetaSync } from "../apply-meta.js";
 import { dataRuns } from "../zero.js";
 import { openBlobSync } from "../open-blob.js";
 import { release } from "./release.js";
-import { blobOf, toWire, type JobResult, type PackJob, type RestoreWorkerData } from "./restore-protocol.js";
+import {
+  blobOf,
+  META_FIELDS,
+  toWire,
+  type FsJob,
+  type JobResult,
+  type PackJob,
+  type RestoreJob,
+  type RestoreWorkerData,
+} from "./restore-protocol.js";
 
 /**
  * A restore worker: for each pack it is sent, opens and verifies the planned blobs and writes
@@ -68,10 +78,33 @@ function writeAll(fd: number, plain: Uint8Array, from: number, to: number, base:
   for (let at = from; at < to;) at += writeSync(fd, plain, at, to - at, base + at);
 }
 
-parentPort?.on("message", (job: PackJob) => {
+/** Creates empty files of their sizes (holes until their chunks are written), or sets metadata. */
+function runFs(job: FsJob): void {
+  for (let i = 0; i < job.paths.length; i++) {
+    if (Atomics.load(abort, 0) !== 0) throw new FerryError("Aborted", "the restore was aborted");
+    const path = job.paths[i]!;
+    if (job.kind === "create") {
+      const fd = openSync(path, "w");
+      try {
+        if (job.nums[i]! > 0) ftruncateSync(fd, job.nums[i]);
+      } finally {
+        closeSync(fd);
+      }
+      continue;
+    }
+    const f = i * META_FIELDS;
+    const meta = { mode: job.nums[f]!, uid: job.nums[f + 1]!, gid: job.nums[f + 2]!, mtime: job.mtimes[i]! };
+    applyMetaSync(path, meta, { symlink: job.nums[f + 3] === 1, asRoot: job.asRoot });
+  }
+}
+
+parentPort?.on("message", (job: RestoreJob) => {
   let result: JobResult;
   try {
-    result = { job: job.job, ok: true, ...restorePack(job) };
+    if ("kind" in job) {
+      runFs(job);
+      result = { job: job.job, ok: true, written: 0, bytes: 0 };
+    } else result = { job: job.job, ok: true, ...restorePack(job) };
   } catch (err) {
     result = { job: job.job, ok: false, error: toWire(err) };
   }
