@@ -94,10 +94,14 @@ export class PackWriter {
 
   /**
    * Creates files of the given sizes (empty: holes until their chunks are written), in
-   * batches spread over the workers.
+   * batches spread over the workers. `packs`: how many packs their chunks need, so that the
+   * workers started here suit the writes that follow.
    */
-  async createFiles(files: readonly { readonly path: string; readonly size: number }[]): Promise<void> {
-    await this.fsBatches(files.length, (from, to) => ({
+  async createFiles(
+    files: readonly { readonly path: string; readonly size: number }[],
+    packs: number,
+  ): Promise<void> {
+    await this.fsBatches(files.length, packs, (from, to) => ({
       kind: "create",
       paths: files.slice(from, to).map((f) => f.path),
       nums: Float64Array.from(files.slice(from, to), (f) => f.size),
@@ -108,7 +112,7 @@ export class PackWriter {
 
   /** Sets owners (as root), modes and times, in batches spread over the workers. */
   async applyMetas(metas: readonly FileMeta[], asRoot: boolean): Promise<void> {
-    await this.fsBatches(metas.length, (from, to) => {
+    await this.fsBatches(metas.length, 0, (from, to) => {
       const nums = new Float64Array((to - from) * META_FIELDS);
       for (let i = from; i < to; i++) {
         const { meta, symlink } = metas[i]!;
@@ -126,10 +130,11 @@ export class PackWriter {
 
   private async fsBatches(
     count: number,
+    packs: number,
     batch: (from: number, to: number) => Omit<FsJob, "job">,
   ): Promise<void> {
     if (count === 0) return;
-    const pool = this.poolFor(Math.ceil(count / FS_BATCH));
+    const pool = this.poolFor(Math.max(packs, Math.ceil(count / FS_BATCH)));
     const jobs: Promise<void>[] = [];
     for (let from = 0; from < count; from += FS_BATCH)
       jobs.push(pool.runFs(batch(from, Math.min(count, from + FS_BATCH))));

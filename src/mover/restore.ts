@@ -31,7 +31,7 @@ export interface RestoreOptions {
   readonly signal?: AbortSignal | undefined;
   readonly onProgress?: ProgressSink;
   readonly clock?: Clock;
-  /** Chunks or files per window of the tree (see WINDOW); small values are for tests. */
+  /** Files, or four times as many chunks, per window of the tree (see WINDOW); small values are for tests. */
   readonly window?: number;
 }
 
@@ -47,13 +47,15 @@ export interface RestoreResult {
 }
 
 /**
- * A restore works through the snapshot's tree in windows of about this many chunks or files:
- * it creates them, writes their chunks (each pack fetched once per window) and sets their
- * metadata, then forgets them; the next window is planned while one is written. Memory stays
+ * A restore works through the snapshot's tree in windows of this many files (or four times as
+ * many chunks, 4 GiB of large files): it creates them, writes their chunks (each pack fetched
+ * once per window) and sets their metadata, then forgets them. The next window is planned, and
+ * its writes start, while one is still being written: at most two are in flight. Memory stays
  * bounded whatever the number of files (a plan of the whole tree took ~3 KB per file); since a
  * backup packs files in walk order, a pack is rarely needed by two windows.
  */
 const WINDOW = 4096;
+const WINDOWS_IN_FLIGHT = 2;
 
 /**
  * Restores a snapshot: creates the tree, then fetches each needed pack once and writes its
@@ -110,8 +112,8 @@ class RestoreRun {
   /** This window's chunks: pack id → blob id → where the blob is and where its plaintext goes. */
   private plan: PackPlan = new Map();
   private planned = 0;
-  /** The previous window's chunk writes and metadata, under way while this one is created. */
-  private previous: Promise<void> = Promise.resolve();
+  /** Earlier windows' chunk writes and metadata, under way while this one is created. */
+  private readonly inFlight: Promise<void>[] = [];
   /** Packs read for trees (kept in the repository's pack cache until the tree is restored). */
   private readonly treePacks = new Set<string>();
   private metas: FileMeta[] = [];
@@ -208,14 +210,14 @@ class RestoreRun {
           break;
         }
       }
-      if (this.planned >= this.window || this.metas.length >= this.window) await this.completeWindow();
+      if (this.planned >= 4 * this.window || this.metas.length >= this.window) await this.completeWindow();
     }
   }
 
   /**
    * Closes the window of files created so far: their chunks are written (each planned pack
    * fetched once, written by a worker thread), then their owners, modes and times are set —
-   * while the walk creates the next window. One window is written at a time.
+   * while the walk creates the next window (which waits once two are being written).
    */
   async completeWindow(): Promise<void> {
     await this.flushCreates();
@@ -227,23 +229,27 @@ class RestoreRun {
     this.plan = new Map();
     this.metas = [];
     this.planned = 0;
-    await this.previous;
-    this.previous = (async () => {
+    while (this.inFlight.length >= WINDOWS_IN_FLIGHT) await this.inFlight.shift();
+    const window = (async () => {
       await this.writer.write(plan);
       await this.writer.applyMetas(metas, this.asRoot);
     })();
-    this.previous.catch(() => undefined); // awaited by the next window or by finish
+    window.catch(() => undefined); // awaited by a later window or by finish
+    this.inFlight.push(window);
   }
 
-  /** Waits for the last window to be written. */
+  /** Waits for every window to be written. */
   async finish(): Promise<void> {
-    await this.previous;
+    const windows = this.inFlight.splice(0);
+    const results = await Promise.allSettled(windows);
+    const failed = results.find((r) => r.status === "rejected");
+    if (failed !== undefined) throw failed.reason;
   }
 
   private async flushCreates(): Promise<void> {
     const creates = this.creates;
     this.creates = [];
-    await this.writer.createFiles(creates);
+    await this.writer.createFiles(creates, this.plan.size);
   }
 
   /** Directories' owners, modes and times, deepest first, once everything inside is written. */
