@@ -44,13 +44,13 @@ run() {
   echo "$label $(echo "$end - $start" | bc) $rss $cpu" >>"$WORK/results"
 }
 size() { du -sb "$1" | cut -f1; }
-# warm <bytes>: touch and free that much memory (plus 10%) right before a measurement. In a
+# warm <bytes>: touch and free that much memory (plus 50%) right before a measurement. In a
 # virtual machine the first touch of a guest page costs a trap to the hypervisor; a tool that
 # writes 1 GiB into never-touched pages spends 2-3 s more in the kernel than one writing into
 # pages just freed, so which tool ran first decided the restore ratio. Freed pages are handed
 # out again first, so both tools now write into touched memory (on a disk this is harmless).
 warm() {
-  dd if=/dev/zero of="$WORK/warm-up" bs=1M count="$(( $1 * 11 / 10 / 1048576 + 1 ))" status=none
+  dd if=/dev/zero of="$WORK/warm-up" bs=1M count="$(( $1 * 3 / 2 / 1048576 + 1 ))" status=none
   rm -f "$WORK/warm-up"
 }
 
@@ -92,6 +92,15 @@ run ferry-small node bin/ferry.js mover backup --repo "$WORK/ferry-small" --sour
 warm "$SMALL_BYTES"
 run restic-small restic -q -r "$WORK/restic-small" backup --compression off "$WORK/small"
 
+# 5. Restore of the many small files.
+warm "$SMALL_BYTES"
+run ferry-smallrest node bin/ferry.js mover restore --repo "$WORK/ferry-small" --snapshot latest --target "$WORK/ferry-small-restore"
+diff -rq "$WORK/small" "$WORK/ferry-small-restore" >/dev/null || { echo "ferry small-file restore differs from the source" >&2; exit 1; }
+rm -rf "$WORK/ferry-small-restore"
+warm "$SMALL_BYTES"
+run restic-smallrest restic -q -r "$WORK/restic-small" restore latest --target "$WORK/restic-small-restore"
+rm -rf "$WORK/restic-small-restore"
+
 BENCH_WHERE="$BENCH_DIR ($(df -PT "$BENCH_DIR" | awk 'NR==2 {print $2}'))" node - "$WORK/results" "$DATA_BYTES" "$SMALL_BYTES" "$CHANGED" "$FERRY_INCR_BYTES" "$RESTIC_INCR_BYTES" \
   "$FERRY_FULL_REPO" "$RESTIC_FULL_REPO" "$SMALL_COUNT" <<'NODE'
 const fs = require("node:fs");
@@ -101,11 +110,12 @@ const MB = 1e6;
 const mbps = (bytes, s) => (Number(bytes) / MB / s).toFixed(0);
 const row = (name, bytes, extra = "") => {
   const f = r[`ferry-${name}`], x = r[`restic-${name}`];
-  console.log(`${name.padEnd(8)} ferry ${f.s.toFixed(2)}s ${mbps(bytes, f.s).padStart(5)} MB/s cpu ${f.cpu.toFixed(2)}s rss ${String(f.rss).padStart(4)} MiB | restic ${x.s.toFixed(2)}s ${mbps(bytes, x.s).padStart(5)} MB/s cpu ${x.cpu.toFixed(2)}s rss ${String(x.rss).padStart(4)} MiB | throughput ferry/restic ${(x.s / f.s).toFixed(2)}×${extra}`);
+  console.log(`${name.padEnd(9)} ferry ${f.s.toFixed(2)}s ${mbps(bytes, f.s).padStart(5)} MB/s cpu ${f.cpu.toFixed(2)}s rss ${String(f.rss).padStart(4)} MiB | restic ${x.s.toFixed(2)}s ${mbps(bytes, x.s).padStart(5)} MB/s cpu ${x.cpu.toFixed(2)}s rss ${String(x.rss).padStart(4)} MiB | throughput ferry/restic ${(x.s / f.s).toFixed(2)}×${extra}`);
 };
 console.log(`data ${(data / 2 ** 20).toFixed(0)} MiB; small files ${smallCount} (${(small / 2 ** 20).toFixed(0)} MiB); in ${process.env.BENCH_WHERE}`);
 row("full", data, ` | repo ferry ${(ferryRepo / 2 ** 20).toFixed(1)} MiB, restic ${(resticRepo / 2 ** 20).toFixed(1)} MiB`);
 row("restore", data);
 row("incr", data, ` | changed ${(changed / 2 ** 20).toFixed(1)} MiB, uploaded ferry ${(ferryIncr / 2 ** 20).toFixed(1)} MiB (${(ferryIncr / changed).toFixed(2)}×), restic ${(resticIncr / 2 ** 20).toFixed(1)} MiB (${(resticIncr / changed).toFixed(2)}×)`);
 row("small", small, ` | ferry ${(smallCount / r["ferry-small"].s).toFixed(0)} files/s, restic ${(smallCount / r["restic-small"].s).toFixed(0)} files/s`);
+row("smallrest", small, ` | ferry ${(smallCount / r["ferry-smallrest"].s).toFixed(0)} files/s, restic ${(smallCount / r["restic-smallrest"].s).toFixed(0)} files/s`);
 NODE
