@@ -4,7 +4,7 @@
  * nobody, and then the mover is given no sink, so a backup skips the scan that counts totals
  * (an lstat of every file) only progress needs.
  */
-import cliProgress from "cli-progress";
+import type { SingleBar } from "cli-progress";
 import type { ProgressEvent, ProgressSink } from "../../core/progress.js";
 
 export interface MoverProgress {
@@ -12,14 +12,16 @@ export interface MoverProgress {
   stop(): void;
 }
 
-export function moverProgress(
+export async function moverProgress(
   json: boolean,
   out: NodeJS.WritableStream,
   err: NodeJS.WriteStream,
-): MoverProgress {
+): Promise<MoverProgress> {
   if (json) return { sink: (e) => out.write(`${JSON.stringify(progressLine(e))}\n`), stop: () => undefined };
   if (err.isTTY !== true) return { sink: undefined, stop: () => undefined };
-  let bar: cliProgress.SingleBar | undefined;
+  // Loaded only for a terminal: a mover Job (--json) starts ~12 ms sooner without it.
+  const bars = await import("cli-progress");
+  let bar: SingleBar | undefined;
   return {
     sink: (e) => {
       // Bytes when the total is known (a scan or the parent snapshot gives it), else files.
@@ -31,9 +33,9 @@ export function moverProgress(
         files: `${e.done}${e.total === undefined ? "" : `/${e.total}`} ${e.task === "restore" ? "packs" : "files"}`,
       };
       if (bar === undefined) {
-        bar = new cliProgress.SingleBar(
+        bar = new bars.SingleBar(
           { stream: err, format: ` ${e.task} [{bar}] {pct} {size} {files}`, hideCursor: true, barsize: 30 },
-          cliProgress.Presets.shades_classic,
+          bars.Presets.shades_classic,
         );
         bar.start(Math.max(total, value, 1), total === 0 ? 0 : value, payload);
       }

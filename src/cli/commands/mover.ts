@@ -215,7 +215,7 @@ export async function runCommand(
       keyEnv: KEY_ENV,
     });
     opened = await openStore(spec, env);
-    const view = moverProgress(json, process.stdout, process.stderr);
+    const view = await moverProgress(json, process.stdout, process.stderr);
     stopProgress = () => view.stop();
     const out = await body({ opened, pathMap, signal: abort.signal, progress: view.sink });
     stopProgress();

@@ -17,14 +17,14 @@ function stream(tty: boolean): NodeJS.WriteStream & { text(): string } {
 }
 
 describe("moverProgress", () => {
-  it("gives no sink when nobody watches, so the backup skips its totals scan", () => {
-    const view = moverProgress(false, stream(false), stream(false));
+  it("gives no sink when nobody watches, so the backup skips its totals scan", async () => {
+    const view = await moverProgress(false, stream(false), stream(false));
     expect(view.sink).toBeUndefined();
   });
 
-  it("prints progress as JSON lines with --json, whatever stderr is", () => {
+  it("prints progress as JSON lines with --json, whatever stderr is", async () => {
     const out = stream(false);
-    const view = moverProgress(true, out, stream(true));
+    const view = await moverProgress(true, out, stream(true));
     view.sink?.({ task: "backup", done: 3, bytesDone: 10 });
     expect(JSON.parse(out.text())).toEqual({
       type: "progress",
@@ -36,10 +36,10 @@ describe("moverProgress", () => {
     });
   });
 
-  it("draws a bar on a terminal's stderr: bytes against the total once it is known", () => {
+  it("draws a bar on a terminal's stderr: bytes against the total once it is known", async () => {
     const out = stream(false);
     const err = stream(true);
-    const view = moverProgress(false, out, err);
+    const view = await moverProgress(false, out, err);
     view.sink?.({ task: "backup", done: 1, bytesDone: 2 ** 20 });
     view.sink?.({ task: "backup", done: 5, total: 10, bytesDone: 2 ** 21, bytesTotal: 2 ** 22 });
     view.stop();
