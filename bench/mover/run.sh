@@ -70,14 +70,20 @@ warm "$DATA_BYTES"
 run restic-full restic -q -r "$WORK/restic-repo" backup --compression off "$WORK/data"
 RESTIC_FULL_REPO="$(size "$WORK/restic-repo")"
 
+# restores <name> <source> <bytes> <ferry repo> <restic repo>: Ferry's restore (checked against
+# the source), then restic's, each into memory just freed.
+restores() {
+  warm "$3"
+  run "ferry-$1" node bin/ferry.js mover restore --repo "$4" --snapshot latest --target "$WORK/ferry-restore"
+  diff -rq "$2" "$WORK/ferry-restore" >/dev/null || { echo "ferry's $1 differs from the source" >&2; exit 1; }
+  rm -rf "$WORK/ferry-restore"
+  warm "$3"
+  run "restic-$1" restic -q -r "$5" restore latest --target "$WORK/restic-restore"
+  rm -rf "$WORK/restic-restore"
+}
+
 # 2. Restore of the mix.
-warm "$DATA_BYTES"
-run ferry-restore node bin/ferry.js mover restore --repo "$WORK/ferry-repo" --snapshot latest --target "$WORK/ferry-restore"
-diff -rq "$WORK/data" "$WORK/ferry-restore" >/dev/null || { echo "ferry restore differs from the source" >&2; exit 1; }
-rm -rf "$WORK/ferry-restore"
-warm "$DATA_BYTES"
-run restic-restore restic -q -r "$WORK/restic-repo" restore latest --target "$WORK/restic-restore"
-rm -rf "$WORK/restic-restore"
+restores restore "$WORK/data" "$DATA_BYTES" "$WORK/ferry-repo" "$WORK/restic-repo"
 
 # 3. Incremental backup after a 1% change.
 CHANGED="$(npx tsx bench/mover/gen.ts change "$WORK/data" "$SCALE")"
@@ -93,13 +99,7 @@ warm "$SMALL_BYTES"
 run restic-small restic -q -r "$WORK/restic-small" backup --compression off "$WORK/small"
 
 # 5. Restore of the many small files.
-warm "$SMALL_BYTES"
-run ferry-smallrest node bin/ferry.js mover restore --repo "$WORK/ferry-small" --snapshot latest --target "$WORK/ferry-small-restore"
-diff -rq "$WORK/small" "$WORK/ferry-small-restore" >/dev/null || { echo "ferry small-file restore differs from the source" >&2; exit 1; }
-rm -rf "$WORK/ferry-small-restore"
-warm "$SMALL_BYTES"
-run restic-smallrest restic -q -r "$WORK/restic-small" restore latest --target "$WORK/restic-small-restore"
-rm -rf "$WORK/restic-small-restore"
+restores smallrest "$WORK/small" "$SMALL_BYTES" "$WORK/ferry-small" "$WORK/restic-small"
 
 BENCH_WHERE="$BENCH_DIR ($(df -PT "$BENCH_DIR" | awk 'NR==2 {print $2}'))" node - "$WORK/results" "$DATA_BYTES" "$SMALL_BYTES" "$CHANGED" "$FERRY_INCR_BYTES" "$RESTIC_INCR_BYTES" \
   "$FERRY_FULL_REPO" "$RESTIC_FULL_REPO" "$SMALL_COUNT" <<'NODE'

@@ -111,26 +111,16 @@ export function renderReport(report: Report): string {
     report.namespace === undefined
       ? { name: report.name }
       : { name: report.name, namespace: report.namespace };
-  if (report.kind === "VolumeReplication") {
+  if (report.kind === "VolumeReplication" || report.kind === "ReplicationRepository") {
     return renderStatusYaml({
       apiVersion: REPORT_API_VERSION,
       kind: report.kind,
       metadata,
       source: report.source,
       specHash: report.specHash,
-      spec: report.spec,
+      spec: report.kind === "VolumeReplication" ? report.spec : undefined,
       status: report.status,
       remediation: report.remediation,
-    });
-  }
-  if (report.kind === "ReplicationRepository") {
-    return renderStatusYaml({
-      apiVersion: REPORT_API_VERSION,
-      kind: report.kind,
-      metadata,
-      source: report.source,
-      specHash: report.specHash,
-      status: report.status,
     });
   }
   if (report.kind === "MigrationSchedule") {
