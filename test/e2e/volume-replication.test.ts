@@ -24,7 +24,7 @@ import {
 } from "../../src/volumes/index.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 import { treeDifferences, treeDigest } from "../helpers/tree-digest.js";
-import { pgWorkload } from "../helpers/volume-fixture.js";
+import { pgWorkload, shopClaim } from "../helpers/volume-fixture.js";
 
 const NS = "shop";
 const KEY_ENV = "FERRY_E2E_REPOSITORY_KEY";
@@ -113,10 +113,12 @@ describe("volume replication of a consistency group between local clusters", () 
   beforeAll(async () => {
     env = await startMigrationEnv(["east-1", "west-1"]);
     repoDir = join(env.dir, "repo");
-    const claim = (name: string): string =>
-      `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${name}, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n---\n`;
     for (const cluster of ["east-1", "west-1"]) await env.kubectl(cluster, ["create", "namespace", NS]);
-    await env.kubectl("east-1", ["apply", "-f", "-"], claim("data-pg-0") + claim("wal-pg-0") + pgWorkload(2));
+    await env.kubectl(
+      "east-1",
+      ["apply", "-f", "-"],
+      shopClaim("data-pg-0") + shopClaim("wal-pg-0") + pgWorkload(2),
+    );
     await env.kubectl("west-1", ["apply", "-f", "-"], pgWorkload(0, 2));
     await env.kubectl("east-1", [
       "wait",

@@ -21,6 +21,7 @@ import {
 import { runFerry } from "../helpers/ferry-cli.js";
 import { startMigrationEnv, type MigrationEnv } from "../helpers/migration-env.js";
 import { treeDifferences, treeDigest } from "../helpers/tree-digest.js";
+import { shopClaim } from "../helpers/volume-fixture.js";
 
 const NS = "shop";
 const KEY_ENV = "FERRY_E2E_REPOSITORY_KEY";
@@ -100,10 +101,8 @@ describe("repository retention of a volume replication", () => {
   beforeAll(async () => {
     env = await startMigrationEnv(["east-1", "west-1"]);
     repoDir = join(env.dir, "repo");
-    const claim = (name: string): string =>
-      `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${name}, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n---\n`;
     for (const cluster of ["east-1", "west-1"]) await env.kubectl(cluster, ["create", "namespace", NS]);
-    await env.kubectl("east-1", ["apply", "-f", "-"], claim("data-0") + claim("wal-0"));
+    await env.kubectl("east-1", ["apply", "-f", "-"], shopClaim("data-0") + shopClaim("wal-0"));
     await env.kubectl("east-1", [
       "wait",
       "-n",

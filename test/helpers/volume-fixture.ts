@@ -1,3 +1,7 @@
+/** A 1Gi ReadWriteOnce claim in namespace shop, as a YAML document (with its separator). */
+export const shopClaim = (name: string): string =>
+  `apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: ${name}, namespace: shop}\nspec: {accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}\n---\n`;
+
 /**
  * The `pg` Deployment of the volume tests, as kubectl YAML: `replicas` now and, when given, the
  * original count Ferry keeps in `ferry.dev/replicas` on a stopped copy.
