@@ -58,10 +58,11 @@ const WINDOW = 4096;
 const WINDOWS_IN_FLIGHT = 2;
 
 /**
- * Restores a snapshot: creates the tree, then fetches each needed pack once and writes its
- * chunks where they belong (every chunk verified against its SHA-256; a mismatch is an
- * Integrity error naming the file), skipping zero blocks so sparse files stay sparse, and
- * finally sets owners, modes and times (directories last, deepest first).
+ * Restores a snapshot, a window of files at a time (see WINDOW): creates them, fetches each
+ * pack the window needs once and writes its chunks where they belong (every chunk verified
+ * against its SHA-256; a mismatch is an Integrity error naming the file), skipping zero blocks
+ * so sparse files stay sparse, then sets their owners, modes and times; directories' last,
+ * deepest first.
  */
 export async function restore(options: RestoreOptions): Promise<RestoreResult> {
   const clock = options.clock ?? systemClock;
@@ -114,7 +115,7 @@ class RestoreRun {
   private planned = 0;
   /** Earlier windows' chunk writes and metadata, under way while this one is created. */
   private readonly inFlight: Promise<void>[] = [];
-  /** Packs read for trees (kept in the repository's pack cache until the tree is restored). */
+  /** Packs read for trees this window (dropped from the repository's pack cache when it closes). */
   private readonly treePacks = new Set<string>();
   private metas: FileMeta[] = [];
   private readonly dirMetas: { path: string; meta: Meta }[] = [];
