@@ -87,8 +87,10 @@ restores restore "$WORK/data" "$DATA_BYTES" "$WORK/ferry-repo" "$WORK/restic-rep
 
 # 3. Incremental backup after a 1% change.
 CHANGED="$(npx tsx bench/mover/gen.ts change "$WORK/data" "$SCALE")"
+warm $((256 * 1048576)) # the run writes little, but its process touches ~120 MiB
 run ferry-incr node bin/ferry.js mover backup --repo "$WORK/ferry-repo" --source "$WORK/data" --compression off --parent latest
 FERRY_INCR_BYTES=$(( $(size "$WORK/ferry-repo") - FERRY_FULL_REPO ))
+warm $((256 * 1048576))
 run restic-incr restic -q -r "$WORK/restic-repo" backup --compression off "$WORK/data"
 RESTIC_INCR_BYTES=$(( $(size "$WORK/restic-repo") - RESTIC_FULL_REPO ))
 
