@@ -20,7 +20,7 @@ import {
   takeGroupSnapshot,
 } from "./cluster-objects.js";
 import { MOVER_SECRET, type DirectionContext, type ReplicateGroupInput } from "./context.js";
-import { DEFAULT_MOVER_IMAGE, backupArgs, moverJob, restoreArgs } from "./mover-job.js";
+import { backupArgs, moverJob, moverJobBase, restoreArgs } from "./mover-job.js";
 import {
   CYCLE_LABEL,
   REPLICATION_LABEL,
@@ -81,13 +81,7 @@ export async function runCycle(ctx: DirectionContext): Promise<void> {
   };
   save({});
   const opts = input.options ?? {};
-  const jobBase = {
-    namespace,
-    image: opts.image ?? DEFAULT_MOVER_IMAGE,
-    repository: input.repository.location,
-    ...(opts.serviceAccountName === undefined ? {} : { serviceAccountName: opts.serviceAccountName }),
-    ...(opts.moverEnv === undefined ? {} : { env: opts.moverEnv }),
-  };
+  const jobBase = { namespace, ...moverJobBase(opts, input.repository.location) };
   // What both mover Jobs of a claim share: clock, cancellation, poll period, and progress
   // events naming the cycle, the claim and the task.
   const moverRun = (

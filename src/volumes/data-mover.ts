@@ -29,7 +29,7 @@ import {
   takeGroupSnapshot,
 } from "./cluster-objects.js";
 import { MOVER_SECRET, type DriverOptions } from "./context.js";
-import { DEFAULT_MOVER_IMAGE, backupArgs, moverJob, restoreArgs } from "./mover-job.js";
+import { backupArgs, moverJob, moverJobBase, restoreArgs } from "./mover-job.js";
 import { trimName } from "./names.js";
 import type { MoverRepositoryAccess } from "./repository-location.js";
 import { runMoverJob } from "./run-job.js";
@@ -49,12 +49,7 @@ export interface VolumeDataMoverOptions {
 
 export function createVolumeDataMover(config: VolumeDataMoverOptions): VolumeDataMover {
   const opts = config.options ?? {};
-  const jobCommon = {
-    image: opts.image ?? DEFAULT_MOVER_IMAGE,
-    repository: config.repository.location,
-    ...(opts.serviceAccountName === undefined ? {} : { serviceAccountName: opts.serviceAccountName }),
-    ...(opts.moverEnv === undefined ? {} : { env: opts.moverEnv }),
-  };
+  const jobCommon = moverJobBase(opts, config.repository.location);
   const follow = (
     client: ClusterClient,
     job: KubeObject,

@@ -27,6 +27,28 @@ export interface MoverJobOptions {
 }
 
 /**
+ * What every mover Job a driver starts shares: the configured image (or Ferry's), the
+ * repository, and the configured service account and extra environment.
+ */
+export function moverJobBase(
+  options:
+    | {
+        readonly image?: string;
+        readonly serviceAccountName?: string;
+        readonly moverEnv?: Readonly<Record<string, string>>;
+      }
+    | undefined,
+  repository: string,
+): Pick<MoverJobOptions, "image" | "repository" | "serviceAccountName" | "env"> {
+  return {
+    image: options?.image ?? DEFAULT_MOVER_IMAGE,
+    repository,
+    ...(options?.serviceAccountName === undefined ? {} : { serviceAccountName: options.serviceAccountName }),
+    ...(options?.moverEnv === undefined ? {} : { env: options.moverEnv }),
+  };
+}
+
+/**
  * The Job that runs one mover command next to the data: one container of Ferry's image, the
  * claim mounted at /data, the repository location in FERRY_REPOSITORY, secrets through
  * `envFrom`, no retries (the driver decides what a failure means and resumes itself), and the

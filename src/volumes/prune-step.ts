@@ -17,7 +17,7 @@ import {
   pruneJobName,
   type RepositoryMaintenanceStatus,
 } from "./maintenance.js";
-import { DEFAULT_MOVER_IMAGE, moverJob } from "./mover-job.js";
+import { moverJob, moverJobBase } from "./mover-job.js";
 import { trimName } from "./names.js";
 import type { MoverRepositoryAccess } from "./repository-location.js";
 import { inspectMoverJob } from "./run-job.js";
@@ -66,7 +66,6 @@ export async function maintainRepository(
 
   const client = clientOf(input.clusters, maintenance.cluster);
   const namespace = maintenance.namespace ?? "default";
-  const opts = input.options ?? {};
   const secret = await ensureMoverSecret({
     client,
     namespace,
@@ -79,13 +78,10 @@ export async function maintainRepository(
     moverJob({
       name,
       namespace,
-      image: opts.image ?? DEFAULT_MOVER_IMAGE,
+      ...moverJobBase(input.options, input.access.location),
       args: pruneArgs(maintenance.maxUnused),
       readOnly: true,
-      repository: input.access.location,
       ...(secret === undefined ? {} : { secretName: secret }),
-      ...(opts.serviceAccountName === undefined ? {} : { serviceAccountName: opts.serviceAccountName }),
-      ...(opts.moverEnv === undefined ? {} : { env: opts.moverEnv }),
       labels: { "ferry.dev/mover": "prune", [PRUNE_REPOSITORY_LABEL]: trimName(input.repository, 63) },
     }),
   );

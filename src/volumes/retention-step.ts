@@ -11,7 +11,7 @@ import { errorMessage } from "../core/errors.js";
 import type { VolumeReplicationRetention, VolumeReplicationSpec } from "../manifests/types.js";
 import { TYPES, deleteAll, ensureMoverSecret } from "./cluster-objects.js";
 import { MOVER_SECRET, type DirectionContext } from "./context.js";
-import { DEFAULT_MOVER_IMAGE, forgetArgs, moverJob } from "./mover-job.js";
+import { forgetArgs, moverJob, moverJobBase } from "./mover-job.js";
 import { CYCLE_LABEL, REPLICATION_LABEL, cycleObjectName, replicationLabelValue } from "./names.js";
 import { runMoverJob } from "./run-job.js";
 import type { ReplicationCondition } from "./types.js";
@@ -91,13 +91,10 @@ export async function forgetOlderSnapshots(
       job: moverJob({
         name: cycleObjectName(cycle.id, "f", 0, cycle.attempt),
         namespace,
-        image: opts.image ?? DEFAULT_MOVER_IMAGE,
-        repository: input.repository.location,
+        ...moverJobBase(opts, input.repository.location),
         args: forgetArgs({ replication: replicationTag(namespace, name), ...retention }),
         readOnly: true,
         ...(secret === undefined ? {} : { secretName: secret }),
-        ...(opts.serviceAccountName === undefined ? {} : { serviceAccountName: opts.serviceAccountName }),
-        ...(opts.moverEnv === undefined ? {} : { env: opts.moverEnv }),
         labels: {
           [REPLICATION_LABEL]: replicationLabelValue(name),
           [CYCLE_LABEL]: cycle.id,
