@@ -340,14 +340,8 @@ export class BackupRun {
       this.advance(piece);
       return piece;
     }
-    if ("data" in piece) {
-      await this.session.add(BlobType.Data, piece.id, piece.data);
-      this.advance(piece.data.byteLength);
-    } else {
-      this.session.putEncoded(BlobType.Data, piece.id, piece.rawLength, piece.encoded);
-      if (this.session.congested) await this.session.drain();
-      this.advance(piece.rawLength);
-    }
+    await this.session.add(BlobType.Data, piece.id, piece.data);
+    this.advance(piece.data.byteLength);
     return piece.id;
   }
 

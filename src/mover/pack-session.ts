@@ -88,20 +88,6 @@ export class PackSession {
     return this.place(type, id, plain.byteLength, encoded);
   }
 
-  /**
-   * Stores a blob encoded elsewhere (by a read worker, with this session's compression and key)
-   * unless known, and returns at once: true when it was new. The caller
-   * waits for `drain()` whenever `congested` says too many packs are uploading (back-pressure
-   * without a promise per blob, for 100,000 small files).
-   */
-  putEncoded(type: BlobType, id: string, rawLength: number, encoded: EncodedBlob): boolean {
-    this.check();
-    if (this.has(id)) return false;
-    this.pending.add(id);
-    this.put(type, id, rawLength, encoded);
-    return true;
-  }
-
   /** Whether as many packs are uploading as may: adding blobs should wait for `drain()`. */
   get congested(): boolean {
     return this.uploads.size >= this.maxUploads;
@@ -121,8 +107,11 @@ export class PackSession {
   }
 
   /**
-   * `putEncoded` for a blob whose stored form is `source[offset, offset + length)` (a read
-   * worker's batch of small files): copied into the pack from there, no view or object made.
+   * Stores a blob encoded elsewhere (by a read worker, with this session's compression and key)
+   * unless known, and returns at once: true when it was new. Its stored form is
+   * `source[offset, offset + length)` (a batch of small files), copied into the pack from
+   * there. The caller waits for `drain()` whenever `congested` says too many packs are
+   * uploading (back-pressure without a promise per blob, for 100,000 small files).
    */
   putStored(
     type: BlobType,

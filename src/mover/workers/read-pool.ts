@@ -1,19 +1,12 @@
 import { availableParallelism } from "node:os";
 import type { Worker } from "node:worker_threads";
 import type { RepositoryKey } from "../../repository/crypto.js";
-import type { EncodedBlob } from "../blob-codec.js";
 import type { DirEntry, DirRead, FromWorker, ReadWorkerData, ToWorker, WirePiece } from "./read-protocol.js";
 import { spawnModuleWorker } from "./spawn.js";
 import { entriesOf, FileBatch, toError } from "./wire-decode.js";
 
-/**
- * A piece of a file on the main thread: a chunk with its id and plaintext, a chunk with its id
- * and stored form (encoded by the worker), or a hole's length.
- */
-export type FilePiece =
-  | { readonly id: string; readonly data: Uint8Array }
-  | { readonly id: string; readonly rawLength: number; readonly encoded: EncodedBlob }
-  | number;
+/** A piece of a large file on the main thread: a chunk with its id and plaintext, or a hole's length. */
+export type FilePiece = { readonly id: string; readonly data: Uint8Array } | number;
 
 export interface DirListing {
   readonly entries: readonly DirEntry[];
@@ -237,8 +230,5 @@ function post(worker: PoolWorker, message: ToWorker, transfer: ArrayBuffer[] = [
 
 function filePiece(piece: WirePiece, buffer: ArrayBuffer): FilePiece {
   if ("hole" in piece) return piece.hole;
-  const bytes = new Uint8Array(buffer, piece.offset, piece.length);
-  if (piece.stored === undefined) return { id: piece.id, data: bytes };
-  const { rawLength, compression } = piece.stored;
-  return { id: piece.id, rawLength, encoded: { parts: [bytes], length: bytes.byteLength, compression } };
+  return { id: piece.id, data: new Uint8Array(buffer, piece.offset, piece.length) };
 }

@@ -4,7 +4,7 @@
  * cost a system call each instead of a thread-pool round trip, and they chunk and hash what
  * they read; the main thread decides what is new and packs it.
  */
-import type { Compression, StoredCompression } from "../blob-codec.js";
+import type { Compression } from "../blob-codec.js";
 import type { ChunkerParams } from "../chunker.js";
 
 export interface ReadWorkerData {
@@ -54,16 +54,12 @@ export interface WireListing {
 }
 export const ENTRY_FIELDS = 6;
 
-/** A piece of a large file as a worker sends it: a chunk (id and its bytes in the batch buffer) or a hole. */
+/**
+ * A piece of a large file as a worker sends it: a chunk (its id, and its plaintext in the batch
+ * buffer; the main thread seals only chunks that are new) or a hole.
+ */
 export type WirePiece =
-  | {
-      readonly id: string;
-      readonly offset: number;
-      readonly length: number;
-      /** Present when the bytes are the chunk's stored form (compressed, sealed), not its plaintext. */
-      readonly stored?: { readonly rawLength: number; readonly compression: StoredCompression };
-    }
-  | { readonly hole: number };
+  { readonly id: string; readonly offset: number; readonly length: number } | { readonly hole: number };
 
 export interface WireError {
   readonly code: string | undefined;
